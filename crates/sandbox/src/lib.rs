@@ -1,0 +1,112 @@
+//! Chairside's sandbox: an emulator of the Open Dental REST API on SQLite, with a seeded demo
+//! practice, so the app runs and is tested end to end on one machine.
+//!
+//! `app(state)` builds the whole router (tests drive it with `tower::ServiceExt::oneshot`);
+//! `Sandbox::start` serves it over TCP. The API lives at /api/v1; the built web app, if
+//! given, at "/". Resources are listed in `resources.rs`.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod knobs;
+pub mod middleware;
+pub mod resources;
+pub mod routes;
+pub mod seed;
+pub mod state;
+pub mod text;
+pub mod web_app;
+
+pub use config::{Config, FailMode};
+pub use error::ApiError;
+pub use knobs::Knobs;
+pub use state::AppState;
+
+use axum::Router;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The API at /api/v1 and the web app (or a note that it is not built) everywhere else.
+pub fn app(state: AppState) -> Router {
+    let web = web_app::web_app(state.app_dir.as_deref().map(|p| p.as_path()));
+    Router::new().nest("/api/v1", routes::api(state)).merge(web)
+}
+
+/// A running sandbox. Dropping it (or `shutdown().await`) stops the server.
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    pub knobs: Arc<Knobs>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Sandbox {
+    /// Opens (or creates and seeds) the database, binds, and serves on the current tokio
+    /// runtime; returns once the port is listening.
+    pub async fn start(config: Config) -> Result<Sandbox, BoxError> {
+        let state = AppState::new(&config)?;
+        let knobs = state.knobs.clone();
+        let listener = tokio::net::TcpListener::bind((config.bind, config.port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Sandbox {
+            addr,
+            knobs,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// "http://127.0.0.1:PORT" (a loopback address when listening on all interfaces).
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            ip if ip.is_unspecified() && ip.is_ipv4() => Ipv4Addr::LOCALHOST.into(),
+            ip if ip.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("{}/api/v1", self.url())
+    }
+
+    /// Stops accepting connections and waits (up to five seconds) for requests in progress.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Graceful: requests in progress finish; idle connections are closed.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
