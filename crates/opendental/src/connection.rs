@@ -18,7 +18,13 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [Preset::Sandbox, Preset::Remote, Preset::ApiService, Preset::Local, Preset::Custom];
+    pub const ALL: [Preset; 5] = [
+        Preset::Sandbox,
+        Preset::Remote,
+        Preset::ApiService,
+        Preset::Local,
+        Preset::Custom,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -56,8 +62,11 @@ impl Preset {
                 if host.is_empty() || host.contains('/') || host.contains(' ') {
                     return Err("Enter the office server's name or IP address, e.g. 192.168.1.10.".into());
                 }
-                let host_port =
-                    if host.contains(':') && !host.starts_with('[') { host.to_owned() } else { format!("{host}:{SERVICE_PORT}") };
+                let host_port = if host.contains(':') && !host.starts_with('[') {
+                    host.to_owned()
+                } else {
+                    format!("{host}:{SERVICE_PORT}")
+                };
                 Ok(format!("http://{host_port}/api/v1"))
             }
             Preset::Custom => normalize_base_url(host),
@@ -96,7 +105,10 @@ impl fmt::Debug for Credentials {
 
 impl Credentials {
     pub fn new(developer_key: impl Into<String>, customer_key: impl Into<String>) -> Self {
-        Self { developer_key: developer_key.into().trim().to_owned(), customer_key: customer_key.into().trim().to_owned() }
+        Self {
+            developer_key: developer_key.into().trim().to_owned(),
+            customer_key: customer_key.into().trim().to_owned(),
+        }
     }
 
     pub fn is_complete(&self) -> bool {
@@ -131,13 +143,28 @@ mod tests {
 
     #[test]
     fn presets_give_the_documented_endpoints() {
-        assert_eq!(Preset::Remote.base_url("", "").unwrap(), "https://api.opendental.com/api/v1");
+        assert_eq!(
+            Preset::Remote.base_url("", "").unwrap(),
+            "https://api.opendental.com/api/v1"
+        );
         assert_eq!(Preset::Local.base_url("", "").unwrap(), "http://localhost:30222/api/v1");
-        assert_eq!(Preset::ApiService.base_url("192.168.1.10", "").unwrap(), "http://192.168.1.10:30223/api/v1");
-        assert_eq!(Preset::ApiService.base_url("server:8080", "").unwrap(), "http://server:8080/api/v1");
+        assert_eq!(
+            Preset::ApiService.base_url("192.168.1.10", "").unwrap(),
+            "http://192.168.1.10:30223/api/v1"
+        );
+        assert_eq!(
+            Preset::ApiService.base_url("server:8080", "").unwrap(),
+            "http://server:8080/api/v1"
+        );
         assert!(Preset::ApiService.base_url(" ", "").is_err());
-        assert_eq!(Preset::Sandbox.base_url("", "http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080/api/v1");
-        assert_eq!(Preset::Custom.base_url("https://od.example/api/v1/", "").unwrap(), "https://od.example/api/v1");
+        assert_eq!(
+            Preset::Sandbox.base_url("", "http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080/api/v1"
+        );
+        assert_eq!(
+            Preset::Custom.base_url("https://od.example/api/v1/", "").unwrap(),
+            "https://od.example/api/v1"
+        );
         for id in ["remote", "service", "local", "sandbox", "custom"] {
             assert_eq!(Preset::from_id(id).unwrap().id(), id);
         }
@@ -149,7 +176,10 @@ mod tests {
         assert!(normalize_base_url("https://").is_err());
         assert!(normalize_base_url("https://a b").is_err());
         assert!(normalize_base_url("https://x/api?k=1").is_err());
-        assert_eq!(normalize_base_url(" http://x:1/api/v1// ").unwrap(), "http://x:1/api/v1");
+        assert_eq!(
+            normalize_base_url(" http://x:1/api/v1// ").unwrap(),
+            "http://x:1/api/v1"
+        );
     }
 
     #[test]

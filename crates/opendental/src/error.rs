@@ -27,7 +27,10 @@ pub const MAX_BODY_CHARS: usize = 16_800_000;
 impl ApiError {
     /// Classifies an HTTP answer. Call only for non-2xx statuses.
     pub fn from_response(status: u16, body: &str) -> Self {
-        ApiError::Status { status, explanation: explanation_from_body(body) }
+        ApiError::Status {
+            status,
+            explanation: explanation_from_body(body),
+        }
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -47,7 +50,11 @@ impl ApiError {
             ApiError::Network { detail } => format!(
                 "Could not reach the Open Dental API ({}). Check the address in Settings, that the \
                  API service is running, and this computer's connection, then try again.",
-                if detail.trim().is_empty() { "no answer" } else { detail.trim() }
+                if detail.trim().is_empty() {
+                    "no answer"
+                } else {
+                    detail.trim()
+                }
             ),
             ApiError::UnexpectedResponse { detail } => {
                 format!("Open Dental answered in a form Chairside does not understand: {detail}")
@@ -80,9 +87,10 @@ impl ApiError {
         match self {
             ApiError::Network { detail } => ApiError::Network { detail: scrub(detail) },
             ApiError::UnexpectedResponse { detail } => ApiError::UnexpectedResponse { detail: scrub(detail) },
-            ApiError::Status { status, explanation } => {
-                ApiError::Status { status, explanation: explanation.map(scrub) }
-            }
+            ApiError::Status { status, explanation } => ApiError::Status {
+                status,
+                explanation: explanation.map(scrub),
+            },
             other => other,
         }
     }
@@ -105,12 +113,18 @@ fn status_meaning(status: u16) -> (&'static str, &'static str) {
             "the developer or customer key is wrong, disabled, or lacks permission for this",
         ),
         404 => ("Not found in Open Dental", "the record or method does not exist"),
-        410 => ("This Open Dental API method has been retired", "it is no longer available"),
+        410 => (
+            "This Open Dental API method has been retired",
+            "it is no longer available",
+        ),
         504 => (
             "Open Dental did not finish within 60 seconds",
             "the office's server may still complete the request, so check before trying again",
         ),
-        429 => ("Open Dental is limiting the request rate", "wait a moment and try again"),
+        429 => (
+            "Open Dental is limiting the request rate",
+            "wait a moment and try again",
+        ),
         500..=599 => ("Open Dental reported a server error", "it gave no details"),
         _ => ("Open Dental refused the request", "it gave no reason"),
     }
@@ -126,14 +140,22 @@ pub fn explanation_from_body(body: &str) -> Option<String> {
     let text = match serde_json::from_str::<serde_json::Value>(body) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(serde_json::Value::Object(map)) => {
-            let field = ["message", "Message", "error", "Error", "detail", "title", "ExceptionMessage"]
-                .iter()
-                .find_map(|k| map.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-                .or_else(|| {
-                    map.iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("message"))
-                        .and_then(|(_, v)| v.as_str().map(str::to_owned))
-                });
+            let field = [
+                "message",
+                "Message",
+                "error",
+                "Error",
+                "detail",
+                "title",
+                "ExceptionMessage",
+            ]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+            .or_else(|| {
+                map.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("message"))
+                    .and_then(|(_, v)| v.as_str().map(str::to_owned))
+            });
             field.unwrap_or_else(|| body.to_owned())
         }
         _ if body.starts_with('<') => return None,
@@ -156,8 +178,14 @@ mod tests {
 
     #[test]
     fn explanation_in_every_documented_shape() {
-        assert_eq!(explanation_from_body("PatNum is required."), Some("PatNum is required.".into()));
-        assert_eq!(explanation_from_body("\"Patient not found.\""), Some("Patient not found.".into()));
+        assert_eq!(
+            explanation_from_body("PatNum is required."),
+            Some("PatNum is required.".into())
+        );
+        assert_eq!(
+            explanation_from_body("\"Patient not found.\""),
+            Some("Patient not found.".into())
+        );
         assert_eq!(
             explanation_from_body(r#"{"message":"Invalid DocCategory."}"#),
             Some("Invalid DocCategory.".into())
@@ -166,7 +194,10 @@ mod tests {
             explanation_from_body(r#"{"Message":"An error has occurred."}"#),
             Some("An error has occurred.".into())
         );
-        assert_eq!(explanation_from_body(r#"{"MESSAGE":"odd casing"}"#), Some("odd casing".into()));
+        assert_eq!(
+            explanation_from_body(r#"{"MESSAGE":"odd casing"}"#),
+            Some("odd casing".into())
+        );
         assert_eq!(explanation_from_body("  "), None);
         assert_eq!(explanation_from_body("\"\""), None);
         assert_eq!(explanation_from_body("<html><body>Bad Gateway</body></html>"), None);
@@ -200,7 +231,10 @@ mod tests {
 
     #[test]
     fn network_and_size_messages() {
-        let m = ApiError::Network { detail: "Failed to fetch".into() }.message();
+        let m = ApiError::Network {
+            detail: "Failed to fetch".into(),
+        }
+        .message();
         assert!(m.starts_with("Could not reach the Open Dental API (Failed to fetch)."));
         let m = ApiError::BodyTooLarge { chars: 20_000_000 }.message();
         assert!(m.contains("16.8 million") && m.contains("20.0 million"), "{m}");
@@ -208,10 +242,16 @@ mod tests {
 
     #[test]
     fn keys_are_scrubbed_from_every_message() {
-        let e = ApiError::from_response(401, "Key devKEY123/custKEY456 is disabled")
-            .redacted(&["devKEY123", "custKEY456"]);
-        assert_eq!(e.message(), "Open Dental did not accept the API keys: Key •••/••• is disabled");
-        let e = ApiError::Network { detail: "devKEY123".into() }.redacted(&["devKEY123"]);
+        let e =
+            ApiError::from_response(401, "Key devKEY123/custKEY456 is disabled").redacted(&["devKEY123", "custKEY456"]);
+        assert_eq!(
+            e.message(),
+            "Open Dental did not accept the API keys: Key •••/••• is disabled"
+        );
+        let e = ApiError::Network {
+            detail: "devKEY123".into(),
+        }
+        .redacted(&["devKEY123"]);
         assert!(!e.message().contains("devKEY123"));
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod paging;
 pub mod query;
+pub mod treatment;
 pub mod wire;
 
 pub use connection::{Credentials, Preset};

@@ -271,7 +271,10 @@ mod tests {
                 "category": "AdjTypes", "isHidden": "false"}"#,
         )
         .unwrap();
-        assert_eq!((d.def_num, d.category, d.category_name.as_str(), d.is_hidden), (293, 1, "AdjTypes", false));
+        assert_eq!(
+            (d.def_num, d.category, d.category_name.as_str(), d.is_hidden),
+            (293, 1, "AdjTypes", false)
+        );
         assert_eq!(serde_json::to_value(&d).unwrap()["isHidden"], "false");
 
         let p: Provider = serde_json::from_str(

@@ -34,7 +34,11 @@ mod tests {
     use std::cell::RefCell;
 
     /// A fake server holding `total` items that pages them `limit` at a time.
-    fn pages(total: usize, limit: usize, log: &RefCell<Vec<usize>>) -> impl FnMut(usize) -> std::future::Ready<Result<Vec<usize>, String>> + '_ {
+    fn pages(
+        total: usize,
+        limit: usize,
+        log: &RefCell<Vec<usize>>,
+    ) -> impl FnMut(usize) -> std::future::Ready<Result<Vec<usize>, String>> + '_ {
         move |offset| {
             log.borrow_mut().push(offset);
             std::future::ready(Ok((offset..total.min(offset + limit)).collect()))

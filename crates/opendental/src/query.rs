@@ -46,8 +46,11 @@ impl Query {
         if self.0.is_empty() {
             return String::new();
         }
-        let pairs: Vec<String> =
-            self.0.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        let pairs: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
         format!("?{}", pairs.join("&"))
     }
 }
@@ -66,7 +69,12 @@ pub fn encode(text: &str) -> String {
 
 /// Joins a base URL such as `https://api.opendental.com/api/v1` and a resource path.
 pub fn url(base: &str, path: &str, query: &Query) -> String {
-    format!("{}/{}{}", base.trim_end_matches('/'), path.trim_start_matches('/'), query.to_query_string())
+    format!(
+        "{}/{}{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/'),
+        query.to_query_string()
+    )
 }
 
 #[cfg(test)]
@@ -83,12 +91,18 @@ mod tests {
 
     #[test]
     fn builds_urls_leaving_out_empty_parameters() {
-        let q = Query::new().param("LName", " smi ").param("FName", "").param("Birthdate", "1976-05-24");
+        let q = Query::new()
+            .param("LName", " smi ")
+            .param("FName", "")
+            .param("Birthdate", "1976-05-24");
         assert_eq!(
             url("http://localhost:30222/api/v1/", "/patients", &q),
             "http://localhost:30222/api/v1/patients?LName=smi&Birthdate=1976-05-24"
         );
-        assert_eq!(url("https://x/api/v1", "patients", &Query::new()), "https://x/api/v1/patients");
+        assert_eq!(
+            url("https://x/api/v1", "patients", &Query::new()),
+            "https://x/api/v1/patients"
+        );
     }
 
     #[test]

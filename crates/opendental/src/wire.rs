@@ -34,7 +34,9 @@ pub mod string_bool {
             Raw::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" => Ok(true),
                 "false" | "" => Ok(false),
-                other => Err(de::Error::custom(format!("expected \"true\" or \"false\", got {other:?}"))),
+                other => Err(de::Error::custom(format!(
+                    "expected \"true\" or \"false\", got {other:?}"
+                ))),
             },
         }
     }
@@ -73,7 +75,8 @@ pub mod lenient_i64 {
                 if v.is_empty() {
                     return Ok(0);
                 }
-                v.parse().map_err(|_| E::custom(format!("expected an integer, got {v:?}")))
+                v.parse()
+                    .map_err(|_| E::custom(format!("expected an integer, got {v:?}")))
             }
         }
         d.deserialize_any(V)
@@ -109,7 +112,8 @@ pub mod lenient_f64 {
                 if v.is_empty() {
                     return Ok(0.0);
                 }
-                v.parse().map_err(|_| E::custom(format!("expected a number, got {v:?}")))
+                v.parse()
+                    .map_err(|_| E::custom(format!("expected a number, got {v:?}")))
             }
         }
         d.deserialize_any(V)
@@ -161,17 +165,36 @@ mod tests {
 
     #[test]
     fn reads_numbers_given_as_strings_and_strings_given_as_numbers() {
-        let s: Sample =
-            serde_json::from_str(r#"{"flag":"true","num":"101","fee":"12.50","zip":90011}"#).unwrap();
-        assert_eq!(s, Sample { flag: true, num: 101, fee: 12.5, zip: "90011".into() });
-        let s: Sample =
-            serde_json::from_str(r#"{"flag":false,"num":7,"fee":3,"zip":"97301"}"#).unwrap();
-        assert_eq!(s, Sample { flag: false, num: 7, fee: 3.0, zip: "97301".into() });
+        let s: Sample = serde_json::from_str(r#"{"flag":"true","num":"101","fee":"12.50","zip":90011}"#).unwrap();
+        assert_eq!(
+            s,
+            Sample {
+                flag: true,
+                num: 101,
+                fee: 12.5,
+                zip: "90011".into()
+            }
+        );
+        let s: Sample = serde_json::from_str(r#"{"flag":false,"num":7,"fee":3,"zip":"97301"}"#).unwrap();
+        assert_eq!(
+            s,
+            Sample {
+                flag: false,
+                num: 7,
+                fee: 3.0,
+                zip: "97301".into()
+            }
+        );
     }
 
     #[test]
     fn writes_booleans_as_strings_and_numbers_as_numbers() {
-        let s = Sample { flag: false, num: 5, fee: 1.5, zip: "1".into() };
+        let s = Sample {
+            flag: false,
+            num: 5,
+            fee: 1.5,
+            zip: "1".into(),
+        };
         assert_eq!(
             serde_json::to_string(&s).unwrap(),
             r#"{"flag":"false","num":5,"fee":1.5,"zip":"1"}"#
