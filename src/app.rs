@@ -1,0 +1,83 @@
+//! The shell: routes, top bar, and the state that outlives a page.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes, A},
+    path,
+};
+
+use crate::{
+    connection::{use_connection, Connection},
+    pages::{
+        patient::{PatientLayout, PatientSummary},
+        patient_search::{PatientSearchPage, SearchState},
+        settings::SettingsPage,
+    },
+};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Connection::restore());
+    provide_context(SearchState::new());
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <TopBar />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/patients") view=PatientSearchPage />
+                    <ParentRoute path=path!("/patients/:pat_num") view=PatientLayout>
+                        <Route path=path!("") view=PatientSummary />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Brand and navigation. Only screens that work for the current state are offered.
+#[component]
+fn TopBar() -> impl IntoView {
+    let connection = use_connection();
+    view! {
+        <header class="topbar">
+            <span class="brand">"Chairside"</span>
+            <nav aria-label="Main">
+                <Show when=move || connection.is_connected()>
+                    <A href="/patients">"Patients"</A>
+                </Show>
+                <A href="/settings">"Connection"</A>
+            </nav>
+            <span class="connection-chip">
+                {move || match connection.get() {
+                    Some(c) => format!("Connected: {}", c.preset().label()),
+                    None => "Not connected".to_owned(),
+                }}
+            </span>
+        </header>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    let connection = use_connection();
+    let target = if connection.is_connected() {
+        "/patients"
+    } else {
+        "/settings"
+    };
+    view! { <Redirect path=target /> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is no such page in Chairside. " <A href="/patients">"Find a patient"</A> "."</p>
+        </section>
+    }
+}

@@ -1,0 +1,12 @@
+//! Chairside: Open Dental in the browser for dental practice staff and intake kiosks.
+
+mod api;
+mod app;
+mod components;
+mod connection;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

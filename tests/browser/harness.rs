@@ -1,0 +1,254 @@
+//! What every browser test needs: the built app served by an in-process sandbox (in-memory
+//! database, nothing shared between tests), a chromedriver on a free port, and headless
+//! Chromium with a fresh profile and no background networking. All of it stops when the
+//! `Browser` is dropped.
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use chairside_sandbox::{Config, Sandbox};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+
+/// Demo keys the sandbox accepts in tests (its defaults).
+pub const DEV_KEY: &str = "chairside-demo-dev";
+pub const CUST_KEY: &str = "chairside-demo-cust";
+
+const WAIT: Duration = Duration::from_secs(15);
+
+pub struct Browser {
+    pub sandbox: Sandbox,
+    pub client: Client,
+    _driver: Child,
+    _profile: TempDir,
+}
+
+fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("CHAIRSIDE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "the built app is missing at {}: run `trunk build --release` first (scripts/test does)",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A directory removed on drop (for Chromium's throwaway profile).
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("chairside-{tag}-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        Self::start_with(Config::for_tests()).await
+    }
+
+    pub async fn start_with(mut config: Config) -> Browser {
+        config.app_dir = Some(dist_dir());
+        let sandbox = Sandbox::start(config).await.expect("sandbox starts");
+
+        let port = free_port();
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver runs (scripts/install-tools --test installs it)");
+        let deadline = Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        let profile = TempDir::new("chromium");
+        let args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.0.display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": args }),
+        );
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromium session starts");
+        Browser {
+            sandbox,
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.sandbox.url(), path)
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&self.url(path)).await.unwrap();
+    }
+
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never contained {needle:?}; last text: {last:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page path is `path`.
+    pub async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.path().await != path {
+            assert!(
+                Instant::now() < deadline,
+                "path never became {path}; it is {}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn body_text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Keyboard input to whatever has focus.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    pub async fn script(&self, js: &str) -> Value {
+        self.client.execute(js, vec![]).await.unwrap()
+    }
+
+    /// Fills in the connection form with the Sandbox preset and submits it.
+    pub async fn connect(&self, dev: &str, cust: &str) {
+        self.goto("/settings").await;
+        self.find("#preset").await.select_by_value("sandbox").await.unwrap();
+        self.fill("#developer-key", dev).await;
+        self.fill("#customer-key", cust).await;
+        self.find("button[type=submit]").await.click().await.unwrap();
+    }
+
+    pub async fn connect_with_demo_keys(&self) {
+        self.connect(DEV_KEY, CUST_KEY).await;
+        self.wait_for_text(".test-result", "Connected.").await;
+    }
+
+    /// Browser console entries at level SEVERE (uncaught errors, panics, failed loads)
+    /// since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self
+            .client
+            .issue_cmd(GetBrowserLog)
+            .await
+            .expect("chromedriver returns the browser log");
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    pub async fn close(self) {
+        let Browser { client, .. } = self;
+        let _ = client.close().await;
+    }
+}
+
+/// ChromeDriver's log endpoint (not part of W3C WebDriver, so fantoccini has no method).
+#[derive(Debug)]
+struct GetBrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for GetBrowserLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}

@@ -1,0 +1,159 @@
+//! The walking skeleton: loading, connecting, searching, selecting and deep links.
+
+use fantoccini::Locator;
+
+use crate::harness::{Browser, CUST_KEY, DEV_KEY};
+
+const ENTER: &str = "\u{E007}";
+const ARROW_DOWN: &str = "\u{E015}";
+
+fn result_link(name: &str) -> String {
+    format!("//ol[contains(@class,'results')]//a[contains(., \"{name}\")]")
+}
+
+async fn search_last_name(b: &Browser, text: &str) {
+    b.goto("/patients").await;
+    b.fill("#lname", text).await;
+    b.press(ENTER).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_loads_without_console_errors_and_asks_for_a_connection() {
+    let b = Browser::start().await;
+    b.goto("/").await;
+    b.wait_for_path("/settings").await;
+    b.wait_for_text("h1", "Connection to Open Dental").await;
+    assert!(
+        b.client
+            .find(Locator::XPath("//nav//a[normalize-space()='Patients']"))
+            .await
+            .is_err(),
+        "no Patients screen is offered before connecting"
+    );
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_keys_show_the_servers_401_explanation_and_keep_the_input() {
+    let b = Browser::start().await;
+    b.connect("wrong-dev-key", "wrong-cust-key").await;
+    let alert = b
+        .wait_for_text("[role=alert]", "Open Dental did not accept the API keys: ")
+        .await;
+    let explanation = alert.split_once(": ").unwrap().1;
+    assert!(
+        !explanation.contains("(HTTP 401)"),
+        "the server's own explanation is shown, not a fallback: {alert}"
+    );
+    let page = b.body_text().await;
+    assert!(
+        !page.contains("wrong-dev-key") && !page.contains("wrong-cust-key"),
+        "keys never shown: {page}"
+    );
+    assert!(
+        !b.client.current_url().await.unwrap().as_str().contains("wrong"),
+        "keys never in the URL"
+    );
+    let typed = b.find("#customer-key").await.prop("value").await.unwrap();
+    assert_eq!(typed.as_deref(), Some("wrong-cust-key"), "what the user typed is kept");
+    assert!(b
+        .client
+        .find(Locator::XPath("//nav//a[normalize-space()='Patients']"))
+        .await
+        .is_err());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_search_select_and_reload_the_deep_link() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.find("nav a[href='/patients']").await.click().await.unwrap();
+    b.wait_for_path("/patients").await;
+
+    search_last_name(&b, "smi").await;
+    b.wait_for_text(".result-count", "found").await;
+    let link = b
+        .client
+        .wait()
+        .for_element(Locator::XPath(&result_link("Smith, Jane")))
+        .await
+        .unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    link.click().await.unwrap();
+    b.wait_for_path(&href).await;
+    b.wait_for_text("#patient-name", "Smith, Jane").await;
+    b.wait_for_text("#patient-birthdate", "Born 1976-05-24").await;
+
+    b.client.refresh().await.unwrap();
+    b.wait_for_text("#patient-name", "Smith, Jane").await;
+    b.wait_for_text("#patient-birthdate", "Born 1976-05-24").await;
+    assert_eq!(b.path().await, href, "the patient stays in the URL across a reload");
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_results_are_keyboard_navigable() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    search_last_name(&b, "smi").await;
+    b.wait_for_text(".result-count", "found").await;
+    let links = b.client.find_all(Locator::Css(".results a")).await.unwrap();
+    assert!(links.len() >= 2, "the demo practice has several Smiths");
+    let second = links[1].attr("href").await.unwrap().unwrap();
+    b.script("document.querySelector('.results a').focus()").await;
+    b.press(ARROW_DOWN).await;
+    let focused = b.client.active_element().await.unwrap().attr("href").await.unwrap();
+    assert_eq!(
+        focused.as_deref(),
+        Some(second.as_str()),
+        "Down moves to the next result"
+    );
+    b.press(ENTER).await;
+    b.wait_for_path(&second).await;
+    b.find("#patient-name").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_with_apostrophes_and_accents_are_found() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    search_last_name(&b, "o'b").await;
+    b.client
+        .wait()
+        .for_element(Locator::XPath(&result_link("O'Brien")))
+        .await
+        .unwrap();
+    b.goto("/patients").await;
+    b.fill("#lname", "").await;
+    b.fill("#fname", "zoë").await;
+    b.press(ENTER).await;
+    b.client
+        .wait()
+        .for_element(Locator::XPath(&result_link("Müller, Zoë")))
+        .await
+        .unwrap();
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_link_opened_before_connecting_lands_after_connecting() {
+    let b = Browser::start().await;
+    b.goto("/patients/1").await;
+    b.wait_for_text("h1", "Connect to Open Dental first").await;
+    b.find("main a[href^='/settings']").await.click().await.unwrap();
+    b.wait_for_path("/settings").await;
+    b.find("#preset").await.select_by_value("sandbox").await.unwrap();
+    b.fill("#developer-key", DEV_KEY).await;
+    b.fill("#customer-key", CUST_KEY).await;
+    b.find("button[type=submit]").await.click().await.unwrap();
+    b.wait_for_path("/patients/1").await;
+    b.find("#patient-name").await;
+
+    b.goto("/patients/999999").await;
+    b.wait_for_text("[role=alert]", "Not found in Open Dental: ").await;
+    b.close().await;
+}
