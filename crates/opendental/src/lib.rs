@@ -6,10 +6,12 @@
 //! and tested natively.
 
 pub mod connection;
+pub mod documents;
 pub mod error;
 pub mod models;
 pub mod paging;
 pub mod query;
+pub mod tooth;
 pub mod treatment;
 pub mod wire;
 
