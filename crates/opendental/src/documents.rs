@@ -175,6 +175,73 @@ pub fn extension_of(file_name: &str) -> Option<String> {
         .then(|| format!(".{}", ext.to_ascii_lowercase()))
 }
 
+/// The JSON of an Upload split around its base64 data: `prefix + base64 + suffix` is the
+/// whole body. Lets the app check the size before encoding and encode straight into the body,
+/// without holding the data twice.
+pub fn upload_body_parts(upload: &Upload) -> (String, String) {
+    let mut meta = upload.clone();
+    meta.raw_base64 = String::new();
+    let json = serde_json::to_string(&meta).expect("an Upload always serializes");
+    let marker = "\"rawBase64\":\"";
+    let at = json.find(marker).expect("rawBase64 is always present") + marker.len();
+    (json[..at].to_owned(), json[at..].to_owned())
+}
+
+/// Characters of base64 for `bytes` bytes of data (padded).
+pub fn base64_len(bytes: usize) -> usize {
+    bytes.div_ceil(3) * 4
+}
+
+/// Characters the Upload body will have for a file of `file_bytes`, before encoding it.
+pub fn upload_body_chars(upload: &Upload, file_bytes: usize) -> usize {
+    let (prefix, suffix) = upload_body_parts(upload);
+    prefix.chars().count() + base64_len(file_bytes) + suffix.chars().count()
+}
+
+/// The largest file whose Upload body stays within Open Dental's limit (about 12.6 MB).
+pub fn max_upload_bytes(upload: &Upload) -> usize {
+    let overhead = upload_body_chars(upload, 0);
+    (crate::error::MAX_BODY_CHARS.saturating_sub(overhead) / 4) * 3
+}
+
+/// A sensible image type for a file of this MIME type.
+pub fn default_img_type(mime: &str) -> &'static str {
+    if mime.starts_with("image/") {
+        "Photo"
+    } else if mime == "application/pdf" || mime.starts_with("text/") {
+        "Document"
+    } else {
+        "File"
+    }
+}
+
+/// Open Dental's date-time format, "yyyy-MM-dd HH:mm:ss".
+pub fn format_date_time(year: u32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> String {
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+}
+
+/// "2024-01-25 07:45:35" -> "2024-01-25T07:45:35" for `<input type="datetime-local">`, and back.
+pub fn to_datetime_local(date_time: &str) -> String {
+    date_time.trim().replacen(' ', "T", 1)
+}
+
+pub fn from_datetime_local(value: &str) -> Option<String> {
+    let value = value.trim().replacen('T', " ", 1);
+    let (date, time) = value.split_once(' ')?;
+    let time = match time.len() {
+        5 => format!("{time}:00"),
+        8 => time.to_owned(),
+        _ => return None,
+    };
+    let ok = date.len() == 10
+        && date.as_bytes()[4] == b'-'
+        && date.as_bytes()[7] == b'-'
+        && time.as_bytes()[2] == b':'
+        && time.as_bytes()[5] == b':'
+        && date.chars().chain(time.chars()).filter(|c| c.is_ascii_digit()).count() == 14;
+    ok.then(|| format!("{date} {time}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +304,61 @@ mod tests {
         assert_eq!(pending_import("_rawBase64_:.jpg_AAAA"), Some(PendingImport::Upload));
         assert_eq!(pending_import("_download_:https://x/y.jpg"), Some(PendingImport::Url));
         assert_eq!(pending_import("Bitewings"), None);
+    }
+
+    #[test]
+    fn upload_body_parts_surround_the_data_and_predict_the_size() {
+        let upload = Upload {
+            pat_num: 1,
+            extension: ".jpg".into(),
+            fields: DocumentFields {
+                description: Some("Zoë's \"card\"".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let (prefix, suffix) = upload_body_parts(&upload);
+        let body = format!("{prefix}QUJD{suffix}");
+        let parsed: Upload = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed.raw_base64, "QUJD");
+        assert_eq!(parsed.fields.description.as_deref(), Some("Zoë's \"card\""));
+        assert_eq!(upload_body_chars(&upload, 3), body.chars().count());
+        assert_eq!(base64_len(0), 0);
+        assert_eq!(base64_len(1), 4);
+        assert_eq!(base64_len(12 * 1024 * 1024), 16_777_216);
+    }
+
+    #[test]
+    fn the_largest_upload_is_about_twelve_and_a_half_megabytes() {
+        let upload = Upload {
+            pat_num: 1,
+            extension: ".jpg".into(),
+            ..Default::default()
+        };
+        let max = max_upload_bytes(&upload);
+        assert!(upload_body_chars(&upload, max) <= crate::error::MAX_BODY_CHARS);
+        assert!(upload_body_chars(&upload, max + 3) > crate::error::MAX_BODY_CHARS);
+        assert!((12_500_000..12_700_000).contains(&max), "{max}");
+        // 12 MiB of data fits; 13 MB does not.
+        assert!((12 * 1024 * 1024..13_000_000).contains(&max));
+    }
+
+    #[test]
+    fn image_types_and_dates_for_the_upload_form() {
+        assert_eq!(default_img_type("image/jpeg"), "Photo");
+        assert_eq!(default_img_type("application/pdf"), "Document");
+        assert_eq!(default_img_type("application/zip"), "File");
+        assert_eq!(format_date_time(2024, 1, 5, 7, 4, 3), "2024-01-05 07:04:03");
+        assert_eq!(to_datetime_local("2024-01-25 07:45:35"), "2024-01-25T07:45:35");
+        assert_eq!(
+            from_datetime_local("2024-01-25T07:45").as_deref(),
+            Some("2024-01-25 07:45:00")
+        );
+        assert_eq!(
+            from_datetime_local("2024-01-25T07:45:35").as_deref(),
+            Some("2024-01-25 07:45:35")
+        );
+        assert_eq!(from_datetime_local("yesterday"), None);
     }
 
     #[test]

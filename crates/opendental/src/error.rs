@@ -19,6 +19,8 @@ pub enum ApiError {
     UnexpectedResponse { detail: String },
     /// Refused before sending: the JSON body would exceed Open Dental's limit.
     BodyTooLarge { chars: usize },
+    /// The user cancelled the request before an answer came.
+    Cancelled,
 }
 
 /// Open Dental's limit on a POST/PUT body (apiimplementation.md, "Body").
@@ -65,6 +67,7 @@ impl ApiError {
                 MAX_BODY_CHARS as f64 / 1e6,
                 *chars as f64 / 1e6
             ),
+            ApiError::Cancelled => "Cancelled before Open Dental answered.".to_owned(),
             ApiError::Status { status, explanation } => {
                 let (what, fallback) = status_meaning(*status);
                 match explanation {

@@ -73,6 +73,19 @@ pub struct Config {
     /// requests wait their turn.
     #[arg(long)]
     pub throttle: bool,
+
+    /// Documents POST Upload: "at-once" writes the file to the A-to-Z folder; "never" leaves
+    /// it pending in the document's Note ("_rawBase64_:..."), as Open Dental does until
+    /// someone opens the document.
+    #[arg(long, value_enum, default_value = "at-once")]
+    pub import_uploads: ImportUploads,
+}
+
+/// When an uploaded file is imported into the A-to-Z folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportUploads {
+    AtOnce,
+    Never,
 }
 
 /// How an injected failure shows itself to the client.
@@ -105,6 +118,7 @@ impl Config {
             fail_mode: FailMode::ServerError,
             fail_match: String::new(),
             throttle: false,
+            import_uploads: ImportUploads::AtOnce,
         }
     }
 }
@@ -125,6 +139,7 @@ impl fmt::Debug for Config {
             .field("fail_mode", &self.fail_mode)
             .field("fail_match", &self.fail_match)
             .field("throttle", &self.throttle)
+            .field("import_uploads", &self.import_uploads)
             .finish()
     }
 }

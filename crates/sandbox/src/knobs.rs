@@ -21,6 +21,8 @@ pub struct Knobs {
     latency_ms: AtomicU64,
     failures: Mutex<FailurePlan>,
     throttle: AtomicBool,
+    /// Documents POST Upload writes the file at once (else it stays pending in the Note).
+    import_uploads: AtomicBool,
     /// When each customer key may next be served, while throttling.
     next_turn: Mutex<HashMap<String, Instant>>,
     request_count: AtomicU64,
@@ -46,6 +48,7 @@ impl Knobs {
                 seen: 0,
             }),
             throttle: AtomicBool::new(config.throttle),
+            import_uploads: AtomicBool::new(config.import_uploads == crate::config::ImportUploads::AtOnce),
             next_turn: Mutex::new(HashMap::new()),
             request_count: AtomicU64::new(0),
             request_log: Mutex::new(VecDeque::new()),
@@ -95,6 +98,15 @@ impl Knobs {
 
     pub fn throttle(&self) -> bool {
         self.throttle.load(Ordering::Relaxed)
+    }
+
+    /// `--import-uploads`: true = at-once, false = never.
+    pub fn set_import_uploads(&self, at_once: bool) {
+        self.import_uploads.store(at_once, Ordering::Relaxed);
+    }
+
+    pub fn import_uploads_at_once(&self) -> bool {
+        self.import_uploads.load(Ordering::Relaxed)
     }
 
     /// Books the next free one-second slot for `customer_key` and returns when it starts.

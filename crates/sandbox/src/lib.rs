@@ -5,6 +5,7 @@
 //! `Sandbox::start` serves it over TCP. The API lives at /api/v1; the built web app, if
 //! given, at "/". Resources are listed in `resources.rs`.
 
+pub mod atoz;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -95,23 +95,25 @@ pub async fn inject_failures(State(state): State<AppState>, req: Request, next: 
         Some(FailMode::GatewayTimeout) => {
             ApiError::GatewayTimeout("The request did not complete within 60 seconds.".into()).into_response()
         }
-        Some(FailMode::Drop) => {
-            let _ = next.run(req).await;
-            cut_connection()
-        }
+        Some(FailMode::Drop) => cut_connection(next.run(req).await),
     }
 }
 
-/// A response whose body fails at once: hyper then closes the connection without finishing
-/// the response, which the client sees as a network error.
-fn cut_connection() -> Response {
-    let failing = futures_util::stream::once(async {
-        Err::<Bytes, _>(io::Error::new(
-            io::ErrorKind::ConnectionAborted,
-            "injected connection drop",
-        ))
+/// The handler's answer with its body cut short: the status line, the headers and one byte go
+/// out, then hyper closes the connection mid-body. The client sees a network error after the
+/// server did the work. (Closing before any byte would not do: browsers silently re-send a
+/// request whose reused connection closes before answering, POSTs included.)
+fn cut_connection(response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let first_byte = futures_util::stream::once(async { Ok::<_, io::Error>(Bytes::from_static(b"{")) });
+    // The pause lets hyper flush the headers and the byte before the error closes the socket.
+    let then_fail = futures_util::stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        Err(io::Error::new(io::ErrorKind::ConnectionAborted, "injected connection drop"))
     });
-    Response::new(Body::from_stream(failing))
+    let truncated = futures_util::StreamExt::chain(first_byte, then_fail);
+    Response::from_parts(parts, Body::from_stream(truncated))
 }
 
 /// POST/PUT bodies over 16.8M characters are refused (apiimplementation.md, "Body"), before

@@ -40,4 +40,11 @@ pub const RESOURCES: &[Resource] = &[
         seed: seed::patients::seed,
         routes: routes::patients::routes,
     },
+    // Writes its demo files into the A-to-Z folder; needs patients, definitions, providers.
+    Resource {
+        name: "documents",
+        schema: routes::documents::SCHEMA,
+        seed: seed::documents::seed,
+        routes: routes::documents::routes,
+    },
 ];

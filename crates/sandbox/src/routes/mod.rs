@@ -1,6 +1,7 @@
 //! The /api/v1 router: every resource's routes behind the shared middleware.
 
 pub mod definitions;
+pub mod documents;
 pub mod patients;
 pub mod providers;
 

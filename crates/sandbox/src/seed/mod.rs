@@ -2,6 +2,7 @@
 //! and ProvNums are the same on every machine and tests can name them.
 
 pub mod definitions;
+pub mod documents;
 pub mod patients;
 pub mod providers;
 
