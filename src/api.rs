@@ -2,16 +2,25 @@
 //! app builds URLs or touches HTTP. Request building and response interpretation are plain
 //! functions tested natively; only `send` needs a browser.
 
-use std::rc::Rc;
+use std::{cell::RefCell, rc::Rc};
 
+use futures::channel::oneshot;
 use gloo_net::http::{Method, RequestBuilder};
+use js_sys::ArrayBuffer;
 use opendental::{
-    models::{Patient, PatientListItem, Provider},
+    documents::{base64_len, upload_body_parts, Document, DocumentListItem, ImageInfoUpdate, SetByUrl, Upload},
+    error::MAX_BODY_CHARS,
+    models::{Definition, Patient, PatientListItem, Provider},
     paging::fetch_all,
     query::{self, Query},
+    treatment::{NewTreatPlanAttach, PriorityUpdate, ProcTp, ProcedureLog, TreatPlan, TreatPlanAttach},
     ApiError, Credentials,
 };
-use serde::de::DeserializeOwned;
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{ProgressEvent, XmlHttpRequest};
+
+use crate::files;
 
 /// Where to send requests and with which keys.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,6 +59,10 @@ impl Client {
         }
     }
 
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     /// The URL and headers of a request. Keys travel only in the Authorization header.
     fn request_parts(&self, path: &str, query: &Query) -> (String, [(&'static str, String); 2]) {
         (
@@ -71,7 +84,13 @@ impl Client {
         result.map_err(|e| e.redacted(&self.credentials.secrets()))
     }
 
-    async fn send(&self, method: Method, path: &str, query: &Query) -> Result<(u16, String), ApiError> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &Query,
+        body: Option<String>,
+    ) -> Result<(u16, String), ApiError> {
         let (url, headers) = self.request_parts(path, query);
         let mut request = RequestBuilder::new(&url).method(method);
         for (name, value) in &headers {
@@ -83,13 +102,29 @@ impl Client {
         let _turn = queue.lock().await;
         let network =
             |e: gloo_net::Error| ApiError::Network { detail: e.to_string() }.redacted(&self.credentials.secrets());
-        let response = request.send().await.map_err(network)?;
-        let body = response.text().await.map_err(network)?;
-        Ok((response.status(), body))
+        let response = match body {
+            Some(body) => request.body(body).map_err(network)?.send().await,
+            None => request.send().await,
+        }
+        .map_err(network)?;
+        let text = response.text().await.map_err(network)?;
+        Ok((response.status(), text))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<T, ApiError> {
-        let (status, body) = self.send(Method::GET, path, query).await?;
+        let (status, body) = self.send(Method::GET, path, query, None).await?;
+        self.interpret(status, &body)
+    }
+
+    /// POST or PUT a JSON body; refused before sending if Open Dental would refuse its size.
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        value: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let body = json_body(value)?;
+        let (status, body) = self.send(method, path, &Query::new(), Some(body)).await?;
         self.interpret(status, &body)
     }
 
@@ -114,6 +149,200 @@ impl Client {
     pub async fn providers(&self) -> Result<Vec<Provider>, ApiError> {
         self.get_all("providers", &Query::new()).await
     }
+
+    /// Visible definitions of one category, in definition order.
+    pub async fn definitions(&self, category: i64) -> Result<Vec<Definition>, ApiError> {
+        self.get_all("definitions", &Query::new().param("Category", category))
+            .await
+    }
+
+    pub async fn treat_plans(&self, pat_num: i64) -> Result<Vec<TreatPlan>, ApiError> {
+        self.get_all("treatplans", &Query::new().param("PatNum", pat_num)).await
+    }
+
+    pub async fn treat_plan_attaches(&self, treat_plan_num: i64) -> Result<Vec<TreatPlanAttach>, ApiError> {
+        self.get_all("treatplanattaches", &Query::new().param("TreatPlanNum", treat_plan_num))
+            .await
+    }
+
+    pub async fn proc_tps(&self, treat_plan_num: i64) -> Result<Vec<ProcTp>, ApiError> {
+        self.get_all("proctps", &Query::new().param("TreatPlanNum", treat_plan_num))
+            .await
+    }
+
+    /// All of a patient's procedures in one listing, to join with attaches (never per row).
+    pub async fn procedures(&self, pat_num: i64) -> Result<Vec<ProcedureLog>, ApiError> {
+        self.get_all("procedurelogs", &Query::new().param("PatNum", pat_num))
+            .await
+    }
+
+    /// Every document and mount of the patient, ordered by date created.
+    pub async fn documents(&self, pat_num: i64) -> Result<Vec<DocumentListItem>, ApiError> {
+        self.get_all("documents", &Query::new().param("PatNum", pat_num)).await
+    }
+
+    pub async fn document(&self, doc_num: i64) -> Result<Document, ApiError> {
+        self.get(&format!("documents/{doc_num}"), &Query::new()).await
+    }
+
+    /// PUT only the fields being changed.
+    pub async fn update_document(&self, doc_num: i64, changes: &ImageInfoUpdate) -> Result<Document, ApiError> {
+        self.send_json(Method::PUT, &format!("documents/{doc_num}"), changes)
+            .await
+    }
+
+    pub async fn delete_document(&self, doc_num: i64) -> Result<(), ApiError> {
+        let (status, body) = self
+            .send(Method::DELETE, &format!("documents/{doc_num}"), &Query::new(), None)
+            .await?;
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(ApiError::from_response(status, &body).redacted(&self.credentials.secrets()))
+        }
+    }
+
+    pub async fn set_by_url(&self, request: &SetByUrl) -> Result<Document, ApiError> {
+        self.send_json(Method::POST, "documents/SetByUrl", request).await
+    }
+
+    /// POST Upload of a file already read into `data`. The base64 is written straight into the
+    /// body (checked against the size limit first), and the body is sent with XMLHttpRequest
+    /// because fetch reports no upload progress: `on_progress(sent, total)` follows it.
+    pub async fn upload_document(
+        &self,
+        meta: &Upload,
+        data: &ArrayBuffer,
+        on_progress: impl Fn(f64, f64) + 'static,
+        cancel: &UploadCancel,
+    ) -> Result<Document, ApiError> {
+        let (prefix, suffix) = upload_body_parts(meta);
+        let data_chars = base64_len(data.byte_length() as usize);
+        let chars = prefix.chars().count() + data_chars + suffix.chars().count();
+        if chars > MAX_BODY_CHARS {
+            return Err(ApiError::BodyTooLarge { chars });
+        }
+        let mut body = String::with_capacity(prefix.len() + data_chars + suffix.len());
+        body.push_str(&prefix);
+        files::encode_into(data, &mut body);
+        body.push_str(&suffix);
+
+        let (url, headers) = self.request_parts("documents/Upload", &Query::new());
+        let queue = REQUEST_QUEUE.with(Rc::clone);
+        let _turn = queue.lock().await;
+        let (status, text) = xhr_post(&url, &headers, body, on_progress, cancel)
+            .await
+            .map_err(|e| e.redacted(&self.credentials.secrets()))?;
+        self.interpret(status, &text)
+    }
+
+    pub async fn attach_procedure(&self, attach: &NewTreatPlanAttach) -> Result<TreatPlanAttach, ApiError> {
+        self.send_json(Method::POST, "treatplanattaches", attach).await
+    }
+
+    pub async fn set_priority(&self, treat_plan_attach_num: i64, priority: i64) -> Result<TreatPlanAttach, ApiError> {
+        self.send_json(
+            Method::PUT,
+            &format!("treatplanattaches/{treat_plan_attach_num}"),
+            &PriorityUpdate { priority },
+        )
+        .await
+    }
+}
+
+/// Lets the user stop an upload: before it is sent, or while it is on the wire.
+#[derive(Clone, Default)]
+pub struct UploadCancel(Rc<RefCell<(bool, Option<XmlHttpRequest>)>>);
+
+impl UploadCancel {
+    pub fn cancel(&self) {
+        let mut state = self.0.borrow_mut();
+        state.0 = true;
+        if let Some(xhr) = state.1.take() {
+            let _ = xhr.abort();
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.borrow().0
+    }
+}
+
+/// Sends `body` with XMLHttpRequest and waits for the answer. Progress events are forwarded;
+/// a dropped connection is a network error, an abort by the user is `Cancelled`.
+async fn xhr_post(
+    url: &str,
+    headers: &[(&'static str, String)],
+    body: String,
+    on_progress: impl Fn(f64, f64) + 'static,
+    cancel: &UploadCancel,
+) -> Result<(u16, String), ApiError> {
+    let failed = |what: &str| ApiError::Network {
+        detail: what.to_owned(),
+    };
+    if cancel.is_cancelled() {
+        return Err(ApiError::Cancelled);
+    }
+    let xhr = XmlHttpRequest::new().map_err(|_| failed("no XMLHttpRequest"))?;
+    xhr.open_with_async("POST", url, true)
+        .map_err(|_| failed("the address was refused"))?;
+    for (name, value) in headers {
+        xhr.set_request_header(name, value)
+            .map_err(|_| failed("a header was refused"))?;
+    }
+    let (done, finished) = oneshot::channel::<&'static str>();
+    let done = Rc::new(RefCell::new(Some(done)));
+    let settle = |outcome: &'static str| {
+        let done = done.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(tx) = done.borrow_mut().take() {
+                let _ = tx.send(outcome);
+            }
+        })
+    };
+    let (on_load, on_error, on_abort) = (settle("load"), settle("error"), settle("abort"));
+    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+        if e.length_computable() {
+            on_progress(e.loaded(), e.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    cancel.0.borrow_mut().1 = Some(xhr.clone());
+    xhr.send_with_opt_str(Some(&body))
+        .map_err(|_| failed("the browser refused to send"))?;
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("chairside-upload-sent");
+    }
+    // The browser holds its own copy of the body now; free ours before waiting.
+    drop(body);
+    let outcome = finished.await.unwrap_or("error");
+    cancel.0.borrow_mut().1 = None;
+    match outcome {
+        "load" => Ok((
+            xhr.status().unwrap_or(0),
+            xhr.response_text().ok().flatten().unwrap_or_default(),
+        )),
+        "abort" if cancel.is_cancelled() => Err(ApiError::Cancelled),
+        _ => Err(failed("the connection closed before Open Dental answered")),
+    }
+}
+
+/// Serializes a request body, refusing one longer than Open Dental accepts.
+fn json_body(value: &impl Serialize) -> Result<String, ApiError> {
+    let body = serde_json::to_string(value).map_err(|e| ApiError::UnexpectedResponse { detail: e.to_string() })?;
+    // Byte length bounds the character count from above, so only long bodies are counted.
+    if body.len() > MAX_BODY_CHARS {
+        let chars = body.chars().count();
+        if chars > MAX_BODY_CHARS {
+            return Err(ApiError::BodyTooLarge { chars });
+        }
+    }
+    Ok(body)
 }
 
 thread_local! {
@@ -160,6 +389,19 @@ mod tests {
 
         let e = c.interpret::<Patient>(200, "<html>").unwrap_err();
         assert!(matches!(e, ApiError::UnexpectedResponse { .. }));
+    }
+
+    #[test]
+    fn bodies_over_the_limit_are_refused_before_sending() {
+        assert_eq!(
+            json_body(&PriorityUpdate { priority: 24 }).unwrap(),
+            r#"{"Priority":24}"#
+        );
+        let big = "x".repeat(MAX_BODY_CHARS);
+        assert!(matches!(json_body(&big), Err(ApiError::BodyTooLarge { chars }) if chars == MAX_BODY_CHARS + 2));
+        // Multi-byte text: more bytes than the limit but fewer characters is still allowed.
+        let accented = "é".repeat(MAX_BODY_CHARS / 2 + 10);
+        assert!(json_body(&accented).is_ok());
     }
 
     #[test]

@@ -9,16 +9,20 @@ use leptos_router::{
 use crate::{
     connection::{use_connection, Connection},
     pages::{
+        documents::DocumentsPage,
         patient::{PatientLayout, PatientSummary},
         patient_search::{PatientSearchPage, SearchState},
         settings::SettingsPage,
+        treatment_plans::TreatmentPlansPage,
     },
+    reference::ReferenceData,
 };
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Connection::restore());
     provide_context(SearchState::new());
+    provide_context(ReferenceData::new());
 
     view! {
         <Router>
@@ -31,6 +35,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/patients") view=PatientSearchPage />
                     <ParentRoute path=path!("/patients/:pat_num") view=PatientLayout>
                         <Route path=path!("") view=PatientSummary />
+                        <Route path=path!("documents") view=DocumentsPage />
+                        <Route path=path!("treatment-plans") view=TreatmentPlansPage />
                     </ParentRoute>
                 </Routes>
             </main>

@@ -4,7 +4,9 @@ mod api;
 mod app;
 mod components;
 mod connection;
+mod files;
 mod pages;
+mod reference;
 
 fn main() {
     console_error_panic_hook::set_once();

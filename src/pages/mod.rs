@@ -1,5 +1,7 @@
 //! One module per screen.
 
+pub mod documents;
 pub mod patient;
 pub mod patient_search;
 pub mod settings;
+pub mod treatment_plans;

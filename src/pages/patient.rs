@@ -21,7 +21,10 @@ struct PatientParams {
 
 /// The patient every child screen works on; one GET per patient, shared by header and pages.
 #[derive(Clone, Copy)]
-pub struct SelectedPatient(pub LocalResource<Result<Patient, String>>);
+pub struct SelectedPatient {
+    pub pat_num: Memo<Option<i64>>,
+    pub patient: LocalResource<Result<Patient, String>>,
+}
 
 #[component]
 pub fn PatientLayout() -> impl IntoView {
@@ -56,13 +59,21 @@ fn PatientScreens() -> impl IntoView {
             client.patient(pat_num).await.map_err(|e: ApiError| e.message())
         }
     });
-    provide_context(SelectedPatient(patient));
+    provide_context(SelectedPatient { pat_num, patient });
 
     view! {
         <Transition fallback=|| view! { <Loading what="Loading the patient…" /> }>
             {move || Suspend::new(async move {
                 match patient.await {
-                    Ok(p) => view! { <PatientHeader patient=p /> <Outlet /> }.into_any(),
+                    Ok(p) => {
+                        let pat_num = p.pat_num;
+                        view! {
+                            <PatientHeader patient=p />
+                            <PatientNav pat_num />
+                            <Outlet />
+                        }
+                            .into_any()
+                    }
                     Err(message) => {
                         view! {
                             <section class="page">
@@ -96,10 +107,22 @@ fn PatientHeader(patient: Patient) -> impl IntoView {
     }
 }
 
+/// The patient's screens. Only screens that work are listed.
+#[component]
+fn PatientNav(pat_num: i64) -> impl IntoView {
+    view! {
+        <nav class="patient-nav" aria-label="Patient">
+            <A href=format!("/patients/{pat_num}") exact=true>"Summary"</A>
+            <A href=format!("/patients/{pat_num}/documents")>"Documents"</A>
+            <A href=format!("/patients/{pat_num}/treatment-plans")>"Treatment plans"</A>
+        </nav>
+    }
+}
+
 /// The patient's contact and account details from Patients GET (single).
 #[component]
 pub fn PatientSummary() -> impl IntoView {
-    let SelectedPatient(patient) = expect_context();
+    let SelectedPatient { patient, .. } = expect_context();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { patient.await.ok().map(|p| view! { <SummaryCard patient=p /> }) })}

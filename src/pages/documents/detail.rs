@@ -1,0 +1,181 @@
+//! One document: its image info (GET single), an edit form that PUTs only what changed, and
+//! delete with a confirmation that names the document. Mounts show what the list knows.
+
+use leptos::{prelude::*, task::spawn_local};
+use opendental::documents::{Document, DocumentListItem};
+
+use super::{
+    fields::{is_empty, FieldsEditor, FieldsForm},
+    list::Selection,
+    DocumentsContext, WithProviders,
+};
+use crate::components::{ErrorNotice, Loading};
+
+#[component]
+pub fn DetailPanel(selection: Selection, selected: RwSignal<Option<Selection>>) -> impl IntoView {
+    let close = move |_| selected.set(None);
+    let body = match selection {
+        Selection::Document(doc_num) => view! { <DocumentDetail doc_num selected /> }.into_any(),
+        Selection::Mount(mount) => view! { <MountDetail mount=*mount /> }.into_any(),
+    };
+    view! {
+        <aside class="detail-panel card" aria-labelledby="detail-title">
+            <div class="detail-head">
+                <h3 id="detail-title">"Details"</h3>
+                <button type="button" on:click=close aria-label="Close details">"Close"</button>
+            </div>
+            {body}
+        </aside>
+    }
+}
+
+#[component]
+fn MountDetail(mount: DocumentListItem) -> impl IntoView {
+    view! {
+        <dl class="summary">
+            <dt>"Mount"</dt>
+            <dd>{mount.description.trim().to_owned()}</dd>
+            <dt>"Date"</dt>
+            <dd>{mount.date_created.clone()}</dd>
+            <dt>"Category"</dt>
+            <dd>{mount.doc_category_name.clone()}</dd>
+            <dt>"Mount number"</dt>
+            <dd>{mount.mount_num}</dd>
+        </dl>
+        <p class="hint">"A mount arranges several images; its layout is edited in Open Dental."</p>
+    }
+}
+
+#[component]
+fn DocumentDetail(doc_num: i64, selected: RwSignal<Option<Selection>>) -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let client = context.client.clone();
+    let version = RwSignal::new(0u32);
+    let document = LocalResource::new(move || {
+        let client = client.clone();
+        version.track();
+        async move { client.document(doc_num).await.map_err(|e| e.message()) }
+    });
+    view! {
+        <Suspense fallback=|| view! { <Loading what="Loading the document…" /> }>
+            {move || Suspend::new(async move {
+                match document.await {
+                    Ok(doc) => {
+                        let on_saved = Callback::new(move |()| version.update(|v| *v += 1));
+                        view! { <DocumentInfo doc selected on_saved /> }.into_any()
+                    }
+                    Err(message) => view! { <ErrorNotice message /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: Callback<()>) -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let original = FieldsForm::from_document(&doc);
+    let form = RwSignal::new(original.clone());
+    let problem = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let name = if doc.description.trim().is_empty() {
+        doc.file_name.clone()
+    } else {
+        doc.description.trim().to_owned()
+    };
+    let doc_num = doc.doc_num;
+
+    let save = {
+        let context = context.clone();
+        let original = original.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            problem.set(None);
+            let changes = match form.with_untracked(|f| f.changes_from(&original)) {
+                Ok(changes) => changes,
+                Err(reason) => return problem.set(Some(reason)),
+            };
+            if is_empty(&changes) {
+                return context.announce.run("Nothing has changed.".into());
+            }
+            saving.set(true);
+            let context = context.clone();
+            spawn_local(async move {
+                match context.client.update_document(doc_num, &changes).await {
+                    Ok(saved) => {
+                        context
+                            .announce
+                            .run(format!("Saved the image info of “{}”.", saved.description));
+                        context.reload.run(());
+                        on_saved.run(());
+                    }
+                    Err(e) => problem.set(Some(format!("Not saved. {}", e.message()))),
+                }
+                saving.set(false);
+            });
+        }
+    };
+
+    let delete = {
+        let context = context.clone();
+        let name = name.clone();
+        move |_| {
+            problem.set(None);
+            saving.set(true);
+            let context = context.clone();
+            let name = name.clone();
+            spawn_local(async move {
+                match context.client.delete_document(doc_num).await {
+                    Ok(()) => {
+                        context.announce.run(format!("Deleted “{name}”."));
+                        selected.set(None);
+                        context.reload.run(());
+                    }
+                    Err(e) => {
+                        problem.set(Some(format!("Not deleted. {}", e.message())));
+                        saving.set(false);
+                    }
+                }
+            });
+        }
+    };
+
+    let categories = context.categories.clone();
+    view! {
+        <dl class="summary">
+            <dt>"File"</dt>
+            <dd>{doc.file_name.clone()}</dd>
+            <dt>"Category"</dt>
+            <dd>{doc.doc_category_name.clone()}</dd>
+            <dt>"Last changed"</dt>
+            <dd>{doc.date_t_stamp.clone()}</dd>
+        </dl>
+        <form class="form edit-form" on:submit=save>
+            <WithProviders children=Box::new(move |providers| {
+                view! { <FieldsEditor form categories=categories.clone() providers id="edit" with_print_heading=true /> }
+                    .into_any()
+            }) />
+            {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || saving.get()>"Save changes"</button>
+                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || saving.get()>
+                    "Delete…"
+                </button>
+            </div>
+        </form>
+        <Show when=move || confirming.get()>
+            <div class="confirm card" role="alertdialog" aria-labelledby="confirm-delete-text">
+                <p id="confirm-delete-text">
+                    {format!("Delete “{name}” ({})? Open Dental removes the file too. This cannot be undone.", doc.date_created)}
+                </p>
+                <div class="actions">
+                    <button type="button" class="danger" id="confirm-delete" on:click=delete.clone() disabled=move || saving.get()>
+                        "Delete document"
+                    </button>
+                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,149 @@
+//! The patient's documents and images: the list (all pages, with category names, mounts as
+//! mounts, pending imports badged), a detail panel to edit or delete, uploads with progress,
+//! and adding by URL.
+//!
+//! Requests: image categories (cached per session) and the documents listing: 2 cold, 1 warm.
+//! Providers are fetched (once per session) only when a form that needs them opens.
+
+mod by_url;
+mod detail;
+mod fields;
+mod list;
+mod upload;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use opendental::models::{def_category, Definition, Provider};
+
+use crate::{
+    api::Client,
+    components::{ErrorNotice, Loading},
+    connection::use_connection,
+    pages::patient::SelectedPatient,
+    reference::use_reference_data,
+};
+
+/// What every part of the screen needs.
+#[derive(Clone)]
+pub struct DocumentsContext {
+    pub client: Client,
+    pub pat_num: i64,
+    /// Visible image categories, in definition order.
+    pub categories: Arc<Vec<Definition>>,
+    /// Fetch the list again after a change, so it shows the server's state.
+    pub reload: Callback<()>,
+    /// Announce the outcome of an action (aria-live).
+    pub announce: Callback<String>,
+    /// The highest DocNum in the list as last loaded: a document above it is newer.
+    pub newest_doc: RwSignal<i64>,
+}
+
+#[component]
+pub fn DocumentsPage() -> impl IntoView {
+    let connection = use_connection();
+    let reference = use_reference_data();
+    let SelectedPatient { pat_num, .. } = expect_context();
+    let version = RwSignal::new(0u32);
+    let announcement = RwSignal::new(String::new());
+
+    let categories = LocalResource::new(move || {
+        let client = connection.get().map(|c| c.client());
+        async move {
+            let client = client.ok_or("Not connected.")?;
+            reference
+                .definitions(&client, def_category::IMAGE_CATS)
+                .await
+                .map_err(|e| e.message())
+        }
+    });
+    let documents = LocalResource::new(move || {
+        let client = connection.get().map(|c| c.client());
+        let pat_num = pat_num.get();
+        version.track();
+        async move {
+            let (Some(client), Some(pat_num)) = (client, pat_num) else {
+                return Err("Choose a patient first.".to_owned());
+            };
+            client.documents(pat_num).await.map_err(|e| e.message())
+        }
+    });
+
+    view! {
+        <section class="page documents">
+            <h2>"Documents and images"</h2>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+            <Suspense fallback=|| view! { <Loading what="Loading documents…" /> }>
+                {move || Suspend::new(async move {
+                    let (categories, Some(client), Some(pat_num)) =
+                        (categories.await, connection.client(), pat_num.get_untracked())
+                    else {
+                        return view! { <ErrorNotice message="Not connected." /> }.into_any();
+                    };
+                    match categories {
+                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
+                        Ok(categories) => {
+                            let context = DocumentsContext {
+                                client,
+                                pat_num,
+                                categories,
+                                reload: Callback::new(move |()| version.update(|v| *v += 1)),
+                                announce: Callback::new(move |text: String| announcement.set(text)),
+                                newest_doc: RwSignal::new(0),
+                            };
+                            provide_context(context.clone());
+                            view! { <DocumentsScreen documents /> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DocumentsScreen(
+    documents: LocalResource<Result<Vec<opendental::documents::DocumentListItem>, String>>,
+) -> impl IntoView {
+    let selected = RwSignal::new(None::<list::Selection>);
+    view! {
+        <upload::UploadPanel />
+        <by_url::ByUrlPanel />
+        <div class="documents-layout">
+            <Transition fallback=|| view! { <Loading what="Loading documents…" /> }>
+                {move || Suspend::new(async move {
+                    match documents.await {
+                        Ok(items) => view! { <list::DocumentList items selected /> }.into_any(),
+                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || selected.get().map(|selection| view! { <detail::DetailPanel selection selected /> })}
+        </div>
+    }
+}
+
+/// Renders `children` with the practice's providers (fetched once per session).
+#[component]
+fn WithProviders(children: Box<dyn Fn(Arc<Vec<Provider>>) -> AnyView + Send + Sync>) -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let reference = use_reference_data();
+    let providers = LocalResource::new(move || {
+        let client = context.client.clone();
+        async move { reference.providers(&client).await.map_err(|e| e.message()) }
+    });
+    let children = Arc::new(children);
+    view! {
+        <Suspense fallback=|| view! { <Loading what="Loading providers…" /> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match providers.await {
+                        Ok(providers) => children(providers),
+                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,576 @@
+//! Uploading files (Documents POST Upload): pick, drop, paste or take a photo; set each file's
+//! image info; watch its progress; cancel or retry. One file is read and encoded at a time, so
+//! memory holds at most one file's data and its base64.
+//!
+//! After an unclear failure (the connection dropped, or a 5xx, possibly after Open Dental saved
+//! the file) a retry first looks for the document in the patient's list, so an upload is never
+//! silently duplicated.
+
+use std::rc::Rc;
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use opendental::{
+    documents::{
+        default_img_type, extension_of, max_upload_bytes, upload_body_chars, DocumentFields, DocumentListItem, Upload,
+    },
+    error::MAX_BODY_CHARS,
+    ApiError,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, File, FileList};
+
+use super::{
+    fields::{FieldsEditor, FieldsForm},
+    DocumentsContext, WithProviders,
+};
+use crate::{api::UploadCancel, components::ErrorNotice, files};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Ready,
+    /// Over Open Dental's limit; images may be shrunk with the user's agreement.
+    TooLarge {
+        can_shrink: bool,
+    },
+    Shrinking,
+    Waiting,
+    Reading,
+    Sending {
+        sent: f64,
+        total: f64,
+    },
+    Checking,
+    Done {
+        note: Option<String>,
+    },
+    Failed {
+        message: String,
+        unclear: bool,
+    },
+    Cancelled,
+}
+
+impl Status {
+    fn busy(&self) -> bool {
+        matches!(
+            self,
+            Status::Shrinking | Status::Waiting | Status::Reading | Status::Sending { .. } | Status::Checking
+        )
+    }
+}
+
+/// One file in the queue. The file itself stays in the browser (a `Blob`) until it is sent.
+#[derive(Clone, Copy)]
+struct Entry {
+    id: u32,
+    name: StoredValue<String>,
+    blob: StoredValue<(Blob, String), LocalStorage>,
+    size: RwSignal<f64>,
+    is_image: bool,
+    form: RwSignal<FieldsForm>,
+    status: RwSignal<Status>,
+    cancel: StoredValue<UploadCancel, LocalStorage>,
+    /// Documents newer than this are candidates when checking for an earlier copy.
+    newer_than: i64,
+}
+
+/// Among documents created since the upload began, one matching what was sent.
+pub fn find_earlier_copy(items: &[DocumentListItem], sent: &DocumentFields, newer_than: i64) -> Option<i64> {
+    items
+        .iter()
+        .filter(|i| !i.is_mount() && i.doc_num > newer_than)
+        .find(|i| {
+            sent.description.as_deref().unwrap_or("") == i.description.trim()
+                && sent.date_created.as_deref().is_none_or(|d| d == i.date_created)
+                && sent.doc_category.is_none_or(|c| c == i.doc_category)
+        })
+        .map(|i| i.doc_num)
+}
+
+fn is_unclear(error: &ApiError) -> bool {
+    matches!(error, ApiError::Network { .. }) || error.status().is_some_and(|s| s >= 500)
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_000_000.0)
+}
+
+#[component]
+pub fn UploadPanel() -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let queue = RwSignal::new(Vec::<Entry>::new());
+    let next_id = StoredValue::new(0u32);
+    // Only one upload reads, encodes and sends at a time: bounded memory, ordered requests.
+    let one_at_a_time = StoredValue::new_local(Rc::new(futures::lock::Mutex::new(())));
+    let newest_doc = context.newest_doc;
+
+    let add_files = {
+        let context = context.clone();
+        move |files: FileList| {
+            let default_category = context
+                .categories
+                .first()
+                .map(|c| c.def_num.to_string())
+                .unwrap_or_default();
+            for i in 0..files.length() {
+                let Some(file) = files.get(i) else { continue };
+                let id = next_id.try_update_value(|n| {
+                    *n += 1;
+                    *n
+                });
+                let entry = new_entry(
+                    id.unwrap_or(0),
+                    &file,
+                    &default_category,
+                    context.pat_num,
+                    newest_doc.get_untracked(),
+                );
+                queue.update(|q| q.push(entry));
+            }
+            context
+                .announce
+                .run(format!("{} file(s) added to the upload queue.", files.length()));
+        }
+    };
+
+    // Paste from the clipboard anywhere on this screen.
+    let paste_handle = {
+        let add_files = add_files.clone();
+        window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
+            if let Some(files) = ev.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0) {
+                ev.prevent_default();
+                add_files(files);
+            }
+        })
+    };
+    on_cleanup(move || paste_handle.remove());
+
+    let start = {
+        let context = context.clone();
+        Callback::new(move |entry: Entry| {
+            let context = context.clone();
+            let lock = one_at_a_time.get_value();
+            spawn_local(async move { run_upload(entry, context, lock).await });
+        })
+    };
+    let upload_all = move |_| {
+        for entry in queue.get_untracked() {
+            if entry.status.get_untracked() == Status::Ready {
+                start.run(entry);
+            }
+        }
+    };
+    let remove = Callback::new(move |id: u32| queue.update(|q| q.retain(|e| e.id != id)));
+
+    let on_drop = {
+        let add_files = add_files.clone();
+        move |ev: ev::DragEvent| {
+            ev.prevent_default();
+            if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                add_files(files);
+            }
+        }
+    };
+    let on_pick = {
+        let add_files = add_files.clone();
+        move |ev: ev::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+                return;
+            };
+            if let Some(files) = input.files() {
+                add_files(files);
+            }
+            // Let the same file be picked again after removing it.
+            input.set_value("");
+        }
+    };
+    let on_pick_camera = on_pick.clone();
+
+    view! {
+        <section class="upload card" aria-labelledby="upload-title">
+            <h3 id="upload-title">"Upload files"</h3>
+            <div
+                class="drop-zone"
+                on:dragover=|ev: ev::DragEvent| ev.prevent_default()
+                on:drop=on_drop
+            >
+                <p>"Drop files here, paste an image, or"</p>
+                <label class="button" for="upload-files">"Choose files"</label>
+                <input id="upload-files" class="file-input" type="file" multiple on:change=on_pick />
+                <label class="button" for="upload-camera">"Take a photo"</label>
+                <input id="upload-camera" class="file-input" type="file" accept="image/*" capture="environment" on:change=on_pick_camera />
+                <p class="hint">{format!(
+                    "Up to {} per file: Open Dental accepts {:.1} million characters per request, and encoding adds a third.",
+                    megabytes(max_upload_bytes(&Upload { extension: ".jpg".into(), ..Default::default() }) as f64),
+                    MAX_BODY_CHARS as f64 / 1e6
+                )}</p>
+            </div>
+            <Show when=move || queue.with(|q| !q.is_empty())>
+                <ul class="queue" aria-label="Upload queue">
+                    <For
+                        each=move || queue.get()
+                        key=|e| e.id
+                        children=move |entry| view! { <QueueItem entry start remove /> }
+                    />
+                </ul>
+                <div class="actions">
+                    <button
+                        type="button"
+                        id="upload-all"
+                        class="primary"
+                        on:click=upload_all
+                        disabled=move || queue.with(|q| !q.iter().any(|e| e.status.get() == Status::Ready))
+                    >
+                        "Upload all ready files"
+                    </button>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+fn new_entry(id: u32, file: &File, default_category: &str, pat_num: i64, newer_than: i64) -> Entry {
+    let name = file.name();
+    let mime = file.type_();
+    let extension = extension_of(&name)
+        .or_else(|| extension_for_mime(&mime))
+        .unwrap_or_default();
+    let stem = name
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_owned())
+        .unwrap_or_else(|| name.clone());
+    let form = FieldsForm {
+        description: stem,
+        date: opendental::documents::to_datetime_local(&files::last_modified(file)),
+        category: default_category.to_owned(),
+        img_type: default_img_type(&mime).to_owned(),
+        teeth: String::new(),
+        provider: "0".into(),
+        print_heading: false,
+    };
+    let is_image = mime.starts_with("image/");
+    let size = file.size();
+    let status = if extension.is_empty() {
+        Status::Failed {
+            message:
+                "This file has no extension (like .jpg or .pdf), which Open Dental needs. Rename it and add it again."
+                    .into(),
+            unclear: false,
+        }
+    } else if over_limit(pat_num, &extension, size) {
+        Status::TooLarge { can_shrink: is_image }
+    } else {
+        Status::Ready
+    };
+    Entry {
+        id,
+        name: StoredValue::new(name),
+        blob: StoredValue::new_local((file.clone().into(), extension)),
+        size: RwSignal::new(size),
+        is_image,
+        form: RwSignal::new(form),
+        status: RwSignal::new(status),
+        cancel: StoredValue::new_local(UploadCancel::default()),
+        newer_than,
+    }
+}
+
+fn over_limit(pat_num: i64, extension: &str, size: f64) -> bool {
+    let meta = Upload {
+        pat_num,
+        extension: extension.to_owned(),
+        ..Default::default()
+    };
+    upload_body_chars(&meta, size as usize) > MAX_BODY_CHARS
+}
+
+fn extension_for_mime(mime: &str) -> Option<String> {
+    let ext = match mime {
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        "image/gif" => ".gif",
+        "image/webp" => ".webp",
+        "image/heic" => ".heic",
+        "application/pdf" => ".pdf",
+        _ => return None,
+    };
+    Some(ext.to_owned())
+}
+
+async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::lock::Mutex<()>>) {
+    let fields = match entry.form.with_untracked(|f| f.to_fields()) {
+        Ok(fields) => fields,
+        Err(message) => {
+            return entry.status.set(Status::Failed {
+                message,
+                unclear: false,
+            })
+        }
+    };
+    let retry_after_unclear = matches!(entry.status.get_untracked(), Status::Failed { unclear: true, .. });
+    entry.cancel.set_value(UploadCancel::default());
+    entry.status.set(Status::Waiting);
+    let _turn = lock.lock().await;
+    if entry.cancel.with_value(UploadCancel::is_cancelled) {
+        return entry.status.set(Status::Cancelled);
+    }
+
+    if retry_after_unclear {
+        entry.status.set(Status::Checking);
+        match context.client.documents(context.pat_num).await {
+            Ok(items) => {
+                if let Some(doc_num) = find_earlier_copy(&items, &fields, entry.newer_than) {
+                    entry.status.set(Status::Done {
+                        note: Some(format!("Open Dental had received it before the connection dropped (document #{doc_num}); it was not sent again.")),
+                    });
+                    context.reload.run(());
+                    return;
+                }
+            }
+            Err(e) => {
+                return entry.status.set(Status::Failed {
+                    message: format!(
+                        "Could not check whether the earlier attempt arrived, so it was not sent again. {}",
+                        e.message()
+                    ),
+                    unclear: true,
+                })
+            }
+        }
+    }
+
+    entry.status.set(Status::Reading);
+    let (blob, extension) = entry.blob.get_value();
+    let data = match files::read(&blob).await {
+        Ok(data) => data,
+        Err(message) => {
+            return entry.status.set(Status::Failed {
+                message,
+                unclear: false,
+            })
+        }
+    };
+    let meta = Upload {
+        pat_num: context.pat_num,
+        raw_base64: String::new(),
+        extension,
+        fields,
+    };
+    let total = data.byte_length() as f64;
+    entry.status.set(Status::Sending { sent: 0.0, total });
+    let status = entry.status;
+    let cancel = entry.cancel.get_value();
+    let result = context
+        .client
+        .upload_document(
+            &meta,
+            &data,
+            move |sent, total| status.set(Status::Sending { sent, total }),
+            &cancel,
+        )
+        .await;
+    drop(data);
+    match result {
+        Ok(doc) => {
+            entry.status.set(Status::Done { note: None });
+            context.announce.run(format!(
+                "Uploaded “{}” to {}.",
+                entry.name.get_value(),
+                doc.doc_category_name
+            ));
+            context.reload.run(());
+        }
+        Err(ApiError::Cancelled) => entry.status.set(Status::Cancelled),
+        Err(e) => entry.status.set(Status::Failed {
+            message: e.message(),
+            unclear: is_unclear(&e),
+        }),
+    }
+}
+
+#[component]
+fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let name = entry.name.get_value();
+    let id = entry.id;
+    let categories = context.categories.clone();
+    let status = entry.status;
+    let editable = move || {
+        matches!(
+            status.get(),
+            Status::Ready | Status::Failed { .. } | Status::Cancelled | Status::TooLarge { .. }
+        )
+    };
+
+    let shrink = move |_| {
+        status.set(Status::Shrinking);
+        let (blob, _) = entry.blob.get_value();
+        let Ok(file) = blob.dyn_into::<File>() else { return };
+        spawn_local(async move {
+            let max = max_upload_bytes(&Upload {
+                extension: ".jpg".into(),
+                ..Default::default()
+            });
+            match files::downscale(&file, max).await {
+                Ok(smaller) => {
+                    entry.size.set(smaller.size());
+                    entry.blob.set_value((smaller, ".jpg".into()));
+                    status.set(Status::Ready);
+                }
+                Err(files::DownscaleError::CannotDecode) => status.set(Status::Failed {
+                    message:
+                        "This browser cannot open this photo format (HEIC, for example), so it cannot be made smaller. \
+                              Save it as JPEG and add it again."
+                            .into(),
+                    unclear: false,
+                }),
+                Err(files::DownscaleError::Failed(why)) => status.set(Status::Failed {
+                    message: format!("The photo could not be made smaller: {why}."),
+                    unclear: false,
+                }),
+            }
+        });
+    };
+
+    let status_text = move || match status.get() {
+        Status::Ready => "Ready to upload.".to_owned(),
+        Status::TooLarge { .. } => format!(
+            "Too large: {} is over the {} Open Dental accepts in one upload.",
+            megabytes(entry.size.get()),
+            megabytes(max_upload_bytes(&Upload {
+                extension: ".jpg".into(),
+                ..Default::default()
+            }) as f64)
+        ),
+        Status::Shrinking => "Making the photo smaller…".into(),
+        Status::Waiting => "Waiting for the upload before it…".into(),
+        Status::Reading => "Reading the file…".into(),
+        Status::Sending { sent, total } => format!("Uploading: {} of {}", megabytes(sent), megabytes(total)),
+        Status::Checking => "Checking whether the earlier attempt arrived…".into(),
+        Status::Done { note } => note.unwrap_or_else(|| "Uploaded.".into()),
+        Status::Failed { message, .. } => message,
+        Status::Cancelled => "Cancelled. Nothing was saved.".into(),
+    };
+
+    view! {
+        <li class="queue-item" id=format!("upload-{id}") data-status=move || status_name(&status.get())>
+            <div class="queue-head">
+                <strong class="file-name">{name.clone()}</strong>
+                <span class="meta">{move || megabytes(entry.size.get())}</span>
+            </div>
+            <Show when=editable>
+                <WithProviders children={
+                    let categories = categories.clone();
+                    Box::new(move |providers| {
+                        view! { <FieldsEditor form=entry.form categories=categories.clone() providers id=format!("upload-{id}") /> }
+                            .into_any()
+                    })
+                } />
+            </Show>
+            <progress
+                max=move || match status.get() { Status::Sending { total, .. } => total.max(1.0), _ => 1.0 }
+                value=move || match status.get() {
+                    Status::Sending { sent, .. } => sent,
+                    Status::Done { .. } => 1.0,
+                    _ => 0.0,
+                }
+                aria-label=format!("Upload progress of {name}")
+            ></progress>
+            <p
+                class=move || if matches!(status.get(), Status::Failed { .. } | Status::TooLarge { .. }) { "status error-text" } else { "status" }
+                role="status"
+                aria-live="polite"
+            >
+                {status_text}
+            </p>
+            <div class="actions">
+                <Show when=move || status.get() == Status::Ready>
+                    <button type="button" class="primary" on:click=move |_| start.run(entry)>"Upload"</button>
+                </Show>
+                <Show when=move || matches!(status.get(), Status::Failed { .. } | Status::Cancelled) && entry.status.with(|s| !matches!(s, Status::Failed { message, .. } if message.contains("no extension")))>
+                    <button type="button" class="primary" on:click=move |_| start.run(entry)>"Retry"</button>
+                </Show>
+                <Show when=move || matches!(status.get(), Status::TooLarge { can_shrink: true }) && entry.is_image>
+                    <button type="button" class="primary" on:click=shrink>"Make it smaller and upload as JPEG"</button>
+                </Show>
+                <Show when=move || status.get().busy() && !matches!(status.get(), Status::Shrinking | Status::Checking)>
+                    <button type="button" on:click=move |_| entry.cancel.with_value(UploadCancel::cancel)>"Cancel"</button>
+                </Show>
+                <Show when=move || !status.get().busy()>
+                    <button type="button" on:click=move |_| remove.run(id)>
+                        {move || if matches!(status.get(), Status::Done { .. }) { "Clear" } else { "Remove" }}
+                    </button>
+                </Show>
+            </div>
+            {move || match status.get() {
+                Status::Failed { unclear: true, .. } => Some(view! {
+                    <ErrorNotice message="Open Dental may have saved this file before the connection failed. Retry checks the patient's documents first and only sends it if it is not there." />
+                }),
+                _ => None,
+            }}
+        </li>
+    }
+}
+
+fn status_name(status: &Status) -> &'static str {
+    match status {
+        Status::Ready => "ready",
+        Status::TooLarge { .. } => "too-large",
+        Status::Shrinking => "shrinking",
+        Status::Waiting => "waiting",
+        Status::Reading => "reading",
+        Status::Sending { .. } => "sending",
+        Status::Checking => "checking",
+        Status::Done { .. } => "done",
+        Status::Failed { .. } => "failed",
+        Status::Cancelled => "cancelled",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(doc_num: i64, description: &str, date: &str, category: i64) -> DocumentListItem {
+        DocumentListItem {
+            doc_num,
+            description: description.into(),
+            date_created: date.into(),
+            doc_category: category,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_earlier_copy_is_found_only_among_newer_documents_that_match() {
+        let sent = DocumentFields {
+            description: Some("xray".into()),
+            date_created: Some("2024-01-02 03:04:05".into()),
+            doc_category: Some(14),
+            ..Default::default()
+        };
+        let old_same = doc(5, "xray", "2024-01-02 03:04:05", 14);
+        let new_other = doc(11, "photo", "2024-01-02 03:04:05", 14);
+        let new_same = doc(12, "xray", "2024-01-02 03:04:05", 14);
+        assert_eq!(
+            find_earlier_copy(&[old_same.clone(), new_other.clone()], &sent, 10),
+            None
+        );
+        assert_eq!(find_earlier_copy(&[old_same, new_other, new_same], &sent, 10), Some(12));
+    }
+
+    #[test]
+    fn only_dropped_connections_and_server_errors_are_unclear() {
+        assert!(is_unclear(&ApiError::Network { detail: String::new() }));
+        assert!(is_unclear(&ApiError::from_response(504, "")));
+        assert!(is_unclear(&ApiError::from_response(500, "")));
+        assert!(!is_unclear(&ApiError::from_response(400, "bad")));
+        assert!(!is_unclear(&ApiError::Cancelled));
+    }
+
+    #[test]
+    fn the_size_limit_is_checked_from_the_file_size() {
+        assert!(!over_limit(1, ".jpg", 12.0 * 1024.0 * 1024.0));
+        assert!(over_limit(1, ".jpg", 13_000_000.0));
+    }
+}

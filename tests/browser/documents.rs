@@ -1,0 +1,376 @@
+//! Documents: the list with a mount and a pending import, edit and delete, uploads through the
+//! file input (with progress, the size limit, and retry after a failure), add by URL, and
+//! requests per screen.
+
+use std::time::{Duration, Instant};
+
+use chairside_sandbox::FailMode;
+use fantoccini::Locator;
+
+use crate::harness::{Browser, TempDir};
+
+const JANE: i64 = 1;
+
+async fn open_documents(b: &Browser) {
+    b.connect_with_demo_keys().await;
+    b.goto(&format!("/patients/{JANE}/documents")).await;
+    b.find("table.documents-table tbody tr").await;
+}
+
+/// The rows' texts, read in one script call so a re-render cannot leave a stale element.
+async fn row_texts(b: &Browser) -> Vec<String> {
+    let rows = b
+        .script(
+            "return Array.from(document.querySelectorAll('table.documents-table tbody tr'))\
+             .map(r => r.innerText.replace(/\\s+/g, ' ').trim())",
+        )
+        .await;
+    rows.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(str::to_owned)).collect()
+}
+
+async fn alerts(b: &Browser) -> Vec<String> {
+    let texts = b.script("return Array.from(document.querySelectorAll('[role=alert]')).map(a => a.innerText)").await;
+    texts.as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_owned)).collect()
+}
+
+async fn wait_for_row(b: &Browser, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(row) = row_texts(b).await.into_iter().find(|r| r.contains(needle)) {
+            return row;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no row with {needle:?}: {:?}; alerts on screen: {:?}",
+            row_texts(b).await,
+            alerts(b).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_for_status(b: &Browser, item: &str, status: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let el = b.find(item).await;
+        let now = el.attr("data-status").await.unwrap().unwrap_or_default();
+        if now == status {
+            return;
+        }
+        let text = el.text().await.unwrap_or_default();
+        assert!(
+            Instant::now() < deadline,
+            "{item} never reached {status}; it is {now}: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Files on disk for the file input: a real PNG and a small PDF.
+fn sample_files(dir: &TempDir) -> (String, String) {
+    // 1x1 red PNG.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
+        0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let png_path = dir.0.join("intraoral-left.png");
+    let pdf_path = dir.0.join("consent-form.pdf");
+    std::fs::write(&png_path, png).unwrap();
+    std::fs::write(&pdf_path, pdf).unwrap();
+    (png_path.display().to_string(), pdf_path.display().to_string())
+}
+
+async fn choose_files(b: &Browser, paths: &[String]) {
+    b.find("#upload-files")
+        .await
+        .send_keys(&paths.join("\n"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_shows_mounts_as_mounts_and_badges_pending_imports_without_their_note() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let rows = row_texts(&b).await;
+    assert!(
+        rows.iter().any(|r| r.contains("Mount")),
+        "a mount is listed as a mount: {rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("Waiting for import in Open Dental")),
+        "pending import badged: {rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("X-Rays")),
+        "category names shown: {rows:?}"
+    );
+    let source = b.client.source().await.unwrap();
+    assert!(!source.contains("_rawBase64_"), "the raw Note is never rendered");
+
+    let all = rows.len();
+    b.find("#category-filter")
+        .await
+        .select_by_label("X-Rays")
+        .await
+        .unwrap();
+    let filtered = row_texts(&b).await;
+    assert!(
+        filtered.len() < all && !filtered.is_empty(),
+        "{} of {all}",
+        filtered.len()
+    );
+    assert!(filtered.iter().all(|r| r.contains("X-Rays")), "{filtered:?}");
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn image_info_edits_are_saved_and_survive_a_reload() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let first_doc = b.find("table.documents-table tbody tr[id^='doc-'] button.link").await;
+    let row_id = b
+        .find("table.documents-table tbody tr[id^='doc-']")
+        .await
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap();
+    first_doc.click().await.unwrap();
+    b.find("#edit-description").await;
+    b.fill("#edit-description", "Edited in the browser test").await;
+    b.fill("#edit-teeth", "33").await;
+    b.wait_for_text("#edit-teeth-hint", "1–32").await;
+    b.fill("#edit-teeth", "1-3").await;
+    b.wait_for_text("#edit-teeth-hint", "Teeth: 1, 2, 3").await;
+    b.find(".edit-form button[type=submit]").await.click().await.unwrap();
+    wait_for_row(&b, "Edited in the browser test").await;
+
+    b.client.refresh().await.unwrap();
+    let row = wait_for_row(&b, "Edited in the browser test").await;
+    assert!(row.contains("1, 2, 3"), "teeth saved expanded: {row}");
+    b.find(&format!("#{row_id} button.link")).await.click().await.unwrap();
+    let value = b.find("#edit-description").await.prop("value").await.unwrap();
+    assert_eq!(value.as_deref(), Some("Edited in the browser test"));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_is_deleted_after_a_confirmation_that_names_it() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let row = b.find("table.documents-table tbody tr[id^='doc-']").await;
+    let row_id = row.attr("id").await.unwrap().unwrap();
+    let name = row
+        .find(Locator::Css("button.link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    row.find(Locator::Css("button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(".edit-form button.danger").await.click().await.unwrap();
+    let question = b.find("#confirm-delete-text").await.text().await.unwrap();
+    assert!(
+        question.contains(&name),
+        "the confirmation names the document: {question}"
+    );
+    b.find("#confirm-delete").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while b.client.find(Locator::Css(&format!("#{row_id}"))).await.is_ok() {
+        assert!(Instant::now() < deadline, "the row never went away");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.client.refresh().await.unwrap();
+    b.find("table.documents-table tbody tr").await;
+    assert!(
+        b.client.find(Locator::Css(&format!("#{row_id}"))).await.is_err(),
+        "deleted on the server"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_and_a_pdf_are_uploaded_through_the_file_input_with_chosen_categories() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let dir = TempDir::new("uploads");
+    let (png, pdf) = sample_files(&dir);
+    choose_files(&b, &[png, pdf]).await;
+    b.find("#upload-1-category")
+        .await
+        .select_by_label("Photos")
+        .await
+        .unwrap();
+    b.find("#upload-2-category")
+        .await
+        .select_by_label("Documents")
+        .await
+        .unwrap();
+    b.find("#upload-all").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "done").await;
+    wait_for_status(&b, "#upload-2", "done").await;
+    let photo = wait_for_row(&b, "intraoral-left").await;
+    assert!(photo.contains("Photos"), "{photo}");
+    let consent = wait_for_row(&b, "consent-form").await;
+    assert!(consent.contains("Documents"), "{consent}");
+    let uploads = b
+        .sandbox
+        .knobs
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("POST /documents/Upload"))
+        .count();
+    assert_eq!(uploads, 2);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_over_the_limit_is_refused_before_encoding_and_the_limit_is_stated() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let dir = TempDir::new("too-large");
+    let path = dir.0.join("scan-archive.bin");
+    std::fs::write(&path, vec![7u8; 13_000_000]).unwrap();
+    choose_files(&b, &[path.display().to_string()]).await;
+    wait_for_status(&b, "#upload-1", "too-large").await;
+    let text = b.find("#upload-1 .status").await.text().await.unwrap();
+    assert!(
+        text.contains("13.0 MB") && text.contains("12.6 MB"),
+        "states the size and the limit: {text}"
+    );
+    assert!(
+        b.client.find(Locator::Css("#upload-1 button.primary")).await.is_err(),
+        "nothing to upload or shrink"
+    );
+    assert!(!b
+        .sandbox
+        .knobs
+        .requests()
+        .iter()
+        .any(|r| r.contains("/documents/Upload")));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_a_dropped_connection_or_a_server_error_leaves_exactly_one_document() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let dir = TempDir::new("retry");
+    let (png, pdf) = sample_files(&dir);
+
+    // The server saves the file, then the connection drops before the answer.
+    b.sandbox
+        .knobs
+        .fail_requests(1, FailMode::Drop, "POST /documents/Upload");
+    choose_files(&b, &[png]).await;
+    b.find("#upload-1 button.primary").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "failed").await;
+    b.sandbox.knobs.stop_failing();
+    b.find("#upload-1 button.primary").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "done").await;
+    b.wait_for_text("#upload-1 .status", "not sent again").await;
+
+    // The server refuses with a 500 without saving: the retry sends it.
+    b.sandbox
+        .knobs
+        .fail_requests(1, FailMode::ServerError, "POST /documents/Upload");
+    choose_files(&b, &[pdf]).await;
+    b.find("#upload-2 button.primary").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-2", "failed").await;
+    let message = b.find("#upload-2 .status").await.text().await.unwrap();
+    assert!(
+        message.contains("Injected failure"),
+        "the server's explanation is shown: {message}"
+    );
+    b.sandbox.knobs.stop_failing();
+    b.find("#upload-2 button.primary").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-2", "done").await;
+
+    b.client.refresh().await.unwrap();
+    b.find("table.documents-table tbody tr").await;
+    let rows = row_texts(&b).await;
+    assert_eq!(
+        rows.iter().filter(|r| r.contains("intraoral-left")).count(),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r.contains("consent-form")).count(),
+        1,
+        "{rows:?}"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_can_be_added_by_url() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    b.find(".by-url h3 button").await.click().await.unwrap();
+    b.fill("#by-url-address", "ftp://example.org/scan.pdf").await;
+    b.find(".by-url button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".by-url [role=alert]", "http://").await;
+    b.fill("#by-url-address", "https://example.org/referral-letter.pdf")
+        .await;
+    b.fill("#by-url-description", "Referral letter").await;
+    b.find(".by-url button[type=submit]").await.click().await.unwrap();
+    let row = wait_for_row(&b, "Referral letter").await;
+    assert!(row.contains("Waiting for download by Open Dental"), "{row}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documents_screen_needs_two_requests_cold_and_one_warm() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.goto(&format!("/patients/{JANE}")).await;
+    b.wait_for_text(".summary", "Address").await;
+    b.sandbox.knobs.clear_request_log();
+    b.find("nav.patient-nav a[href$='/documents']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("table.documents-table tbody tr").await;
+    let cold: Vec<String> = b
+        .sandbox
+        .knobs
+        .requests()
+        .iter()
+        .map(|r| r.split('?').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(cold, vec!["GET /definitions", "GET /documents"]);
+
+    b.find("nav.patient-nav a[href$='/patients/1']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(".summary").await;
+    b.sandbox.knobs.clear_request_log();
+    b.find("nav.patient-nav a[href$='/documents']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("table.documents-table tbody tr").await;
+    let warm: Vec<String> = b
+        .sandbox
+        .knobs
+        .requests()
+        .iter()
+        .map(|r| r.split('?').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(warm, vec!["GET /documents"]);
+    b.close().await;
+}
