@@ -226,6 +226,7 @@ impl Client {
         body.push_str(&prefix);
         files::encode_into(data, &mut body);
         body.push_str(&suffix);
+        files::mark("chairside-upload-encoded");
 
         let (url, headers) = self.request_parts("documents/Upload", &Query::new());
         let queue = REQUEST_QUEUE.with(Rc::clone);
@@ -313,11 +314,12 @@ async fn xhr_post(
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     }
     cancel.0.borrow_mut().1 = Some(xhr.clone());
-    xhr.send_with_opt_str(Some(&body))
+    // Bytes, not a string: wasm-bindgen passes a view of wasm memory, which XHR copies once;
+    // a string would be decoded into a JS string and then encoded again by XHR.
+    xhr.send_with_opt_u8_array(Some(body.as_bytes()))
         .map_err(|_| failed("the browser refused to send"))?;
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark("chairside-upload-sent");
-    }
+    files::mark("chairside-upload-sent");
+    files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));
     // The browser holds its own copy of the body now; free ours before waiting.
     drop(body);
     let outcome = finished.await.unwrap_or("error");

@@ -131,6 +131,21 @@ async fn to_jpeg(canvas: &web_sys::HtmlCanvasElement) -> Result<Blob, DownscaleE
         .ok_or_else(|| DownscaleError::Failed("the browser could not encode JPEG".into()))
 }
 
+/// Records a moment of an upload in the browser's performance timeline (for scripts/bench).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Size of the app's wasm memory, which only grows: after an upload it is the peak.
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| m.buffer().unchecked_into::<ArrayBuffer>().byte_length() as f64)
+        .unwrap_or(0.0)
+}
+
 /// The file's last-modified time as Open Dental's "yyyy-MM-dd HH:mm:ss" (local time).
 pub fn last_modified(file: &File) -> String {
     date_time(&js_sys::Date::new(&JsValue::from_f64(file.last_modified())))

@@ -25,12 +25,23 @@ async fn row_texts(b: &Browser) -> Vec<String> {
              .map(r => r.innerText.replace(/\\s+/g, ' ').trim())",
         )
         .await;
-    rows.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(str::to_owned)).collect()
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect()
 }
 
 async fn alerts(b: &Browser) -> Vec<String> {
-    let texts = b.script("return Array.from(document.querySelectorAll('[role=alert]')).map(a => a.innerText)").await;
-    texts.as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_owned)).collect()
+    let texts = b
+        .script("return Array.from(document.querySelectorAll('[role=alert]')).map(a => a.innerText)")
+        .await;
+    texts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect()
 }
 
 async fn wait_for_row(b: &Browser, needle: &str) -> String {

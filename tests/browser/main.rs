@@ -1,6 +1,7 @@
 //! Browser tests: the real built app in headless Chromium against the sandbox. Each test gets
 //! its own sandbox, browser and profile. Run by scripts/test after `trunk build --release`.
 
+mod bench;
 mod documents;
 mod harness;
 mod shell;

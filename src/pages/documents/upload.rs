@@ -340,6 +340,8 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
     }
 
     entry.status.set(Status::Reading);
+    files::mark("chairside-upload-begin");
+    files::mark(&format!("chairside-wasm-memory-before={}", files::wasm_memory_bytes()));
     let (blob, extension) = entry.blob.get_value();
     let data = match files::read(&blob).await {
         Ok(data) => data,
@@ -350,6 +352,7 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
             })
         }
     };
+    files::mark("chairside-upload-read");
     let meta = Upload {
         pat_num: context.pat_num,
         raw_base64: String::new(),

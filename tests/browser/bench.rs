@@ -1,0 +1,236 @@
+//! Performance figures (not timed tests): run by scripts/bench with `--ignored --nocapture`.
+//! Each prints what it measured and how; none asserts a time.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use serde_json::Value;
+
+use crate::harness::{Browser, TempDir};
+
+/// Process ids of Chromium's renderers (the page's JS, wasm and DOM live there).
+fn renderer_pids() -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.contains("chromium") && cmdline.contains("--type=renderer") {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn marks(b: &Value) -> Vec<(String, f64)> {
+    b.as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap_or_default().to_owned(),
+                m["startTime"].as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_upload_of_a_12_mib_file() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.goto("/patients/1/documents").await;
+    b.find("table.documents-table tbody tr").await;
+    let dir = TempDir::new("bench");
+    let path = dir.0.join("bench-12mib.jpg");
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let data: Vec<u8> = (0..12 * 1024 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(&path, &data).unwrap();
+    b.find("#upload-files")
+        .await
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap();
+    b.find("#upload-1 button.primary").await;
+
+    // Peak resident memory of the renderer from here on: reset the high-water mark, read it after.
+    let pids = renderer_pids();
+    let rss_before: u64 = pids.iter().map(|p| status_kib(*p, "VmRSS:")).sum();
+    for pid in &pids {
+        let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    }
+    b.find("#upload-1 button.primary").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = b
+            .find("#upload-1")
+            .await
+            .attr("data-status")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if status == "done" {
+            break;
+        }
+        assert!(
+            status != "failed" && Instant::now() < deadline,
+            "upload ended as {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let peak: u64 = pids.iter().map(|p| status_kib(*p, "VmHWM:")).sum();
+    let marks = marks(
+        &b.script("return performance.getEntriesByType('mark').map(m => ({name: m.name, startTime: m.startTime}))")
+            .await,
+    );
+    let at = |name: &str| {
+        marks
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or(f64::NAN)
+    };
+    let wasm = |prefix: &str| {
+        marks
+            .iter()
+            .find_map(|(n, _)| n.strip_prefix(prefix).and_then(|v| v.parse::<f64>().ok()))
+            .unwrap_or(f64::NAN)
+    };
+    let mib = |bytes: f64| bytes / 1024.0 / 1024.0;
+    let file = data.len() as f64;
+    println!("12 MiB upload (random bytes), headless Chromium, release build:");
+    println!(
+        "  read (FileReader.readAsArrayBuffer): {:6.1} ms",
+        at("chairside-upload-read") - at("chairside-upload-begin")
+    );
+    println!(
+        "  base64 (base64 crate, into the body): {:6.1} ms",
+        at("chairside-upload-encoded") - at("chairside-upload-read")
+    );
+    println!(
+        "  upload started → request sent:       {:6.1} ms",
+        at("chairside-upload-sent") - at("chairside-upload-begin")
+    );
+    println!(
+        "  wasm memory: {:.1} MiB before, {:.1} MiB at send (+{:.1} MiB = {:.2}× the file)",
+        mib(wasm("chairside-wasm-memory-before=")),
+        mib(wasm("chairside-wasm-memory-after=")),
+        mib(wasm("chairside-wasm-memory-after=") - wasm("chairside-wasm-memory-before=")),
+        (wasm("chairside-wasm-memory-after=") - wasm("chairside-wasm-memory-before=")) / file
+    );
+    let extra = (peak.saturating_sub(rss_before)) as f64 * 1024.0;
+    println!(
+        "  renderer peak RSS over the upload: +{:.1} MiB = {:.2}× the file (VmHWM after clear_refs, minus VmRSS before)",
+        mib(extra),
+        extra / file
+    );
+
+    // The browser's own alternative, for the README: readAsDataURL on the same file.
+    let data_url_ms = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const input = document.getElementById('upload-files');
+             const file = input.files[0] || null;
+             if (!file) { done(-1); return; }
+             const t0 = performance.now();
+             const r = new FileReader();
+             r.onload = () => done(performance.now() - t0);
+             r.readAsDataURL(file);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if data_url_ms.as_f64().unwrap_or(-1.0) >= 0.0 {
+        println!(
+            "  readAsDataURL of the same file:       {:6.1} ms",
+            data_url_ms.as_f64().unwrap()
+        );
+    }
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_render_500_documents() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    // 500 documents for a patient without any, added through the API before the page loads.
+    let client = reqwest_free_post_many(&b, 40, 500).await;
+    b.goto("/patients/40").await;
+    b.find("#patient-name").await;
+    let ms = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const t0 = performance.now();
+             document.querySelector(\"nav.patient-nav a[href$='/documents']\").click();
+             const check = () => {
+               const n = document.querySelectorAll('table.documents-table tbody tr').length;
+               if (n >= 500) {
+                 const net = performance.getEntriesByType('resource').filter(e => e.name.includes('/documents?')).pop();
+                 done([performance.now() - t0, net ? performance.now() - (net.responseEnd) : -1, n]);
+               } else requestAnimationFrame(check);
+             };
+             requestAnimationFrame(check);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!(
+        "500 documents: click → 500 rows painted {:.1} ms; last documents response → rows {:.1} ms ({} rows; {client} created)",
+        ms[0].as_f64().unwrap_or(f64::NAN),
+        ms[1].as_f64().unwrap_or(f64::NAN),
+        ms[2]
+    );
+    let _ = b.client.find(Locator::Css("body")).await;
+    b.close().await;
+}
+
+/// Creates `count` small documents for `pat_num` through the sandbox's API from inside the page
+/// (fetch with the demo keys), so no HTTP client is needed here.
+async fn reqwest_free_post_many(b: &Browser, pat_num: i64, count: usize) -> usize {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         (async () => {{
+           let made = 0;
+           for (let i = 0; i < {count}; i++) {{
+             const r = await fetch('/api/v1/documents/SetByUrl', {{
+               method: 'POST',
+               headers: {{ 'Authorization': 'ODFHIR {dev}/{cust}', 'Content-Type': 'application/json' }},
+               body: JSON.stringify({{ PatNum: {pat_num}, url: 'https://example.org/scan-' + i + '.pdf', Description: 'Scan ' + i }})
+             }});
+             if (r.status === 201) made++;
+           }}
+           done(made);
+         }})();",
+        dev = crate::harness::DEV_KEY,
+        cust = crate::harness::CUST_KEY,
+    );
+    b.client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0) as usize
+}
