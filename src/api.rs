@@ -6,7 +6,6 @@ use std::{cell::RefCell, rc::Rc};
 
 use futures::channel::oneshot;
 use gloo_net::http::{Method, RequestBuilder};
-use js_sys::ArrayBuffer;
 use opendental::{
     documents::{base64_len, upload_body_parts, Document, DocumentListItem, ImageInfoUpdate, SetByUrl, Upload},
     error::MAX_BODY_CHARS,
@@ -206,26 +205,26 @@ impl Client {
         self.send_json(Method::POST, "documents/SetByUrl", request).await
     }
 
-    /// POST Upload of a file already read into `data`. The base64 is written straight into the
-    /// body (checked against the size limit first), and the body is sent with XMLHttpRequest
-    /// because fetch reports no upload progress: `on_progress(sent, total)` follows it.
+    /// POST Upload of `file`. The size limit is checked from the file's size before anything is
+    /// encoded; the body is built a slice at a time (see `files::encode_to_blob`) and sent with
+    /// XMLHttpRequest, because fetch reports no upload progress: `on_progress(sent, total)`.
     pub async fn upload_document(
         &self,
         meta: &Upload,
-        data: &ArrayBuffer,
+        file: &web_sys::Blob,
         on_progress: impl Fn(f64, f64) + 'static,
         cancel: &UploadCancel,
     ) -> Result<Document, ApiError> {
         let (prefix, suffix) = upload_body_parts(meta);
-        let data_chars = base64_len(data.byte_length() as usize);
-        let chars = prefix.chars().count() + data_chars + suffix.chars().count();
+        let chars = prefix.chars().count() + base64_len(file.size() as usize) + suffix.chars().count();
         if chars > MAX_BODY_CHARS {
             return Err(ApiError::BodyTooLarge { chars });
         }
-        let mut body = String::with_capacity(prefix.len() + data_chars + suffix.len());
-        body.push_str(&prefix);
-        files::encode_into(data, &mut body);
-        body.push_str(&suffix);
+        let body = files::encode_to_blob(file, &prefix, &suffix)
+            .await
+            .map_err(|detail| ApiError::Network {
+                detail: format!("the file could not be read: {detail}"),
+            })?;
         files::mark("chairside-upload-encoded");
 
         let (url, headers) = self.request_parts("documents/Upload", &Query::new());
@@ -274,7 +273,7 @@ impl UploadCancel {
 async fn xhr_post(
     url: &str,
     headers: &[(&'static str, String)],
-    body: String,
+    body: web_sys::Blob,
     on_progress: impl Fn(f64, f64) + 'static,
     cancel: &UploadCancel,
 ) -> Result<(u16, String), ApiError> {
@@ -314,14 +313,10 @@ async fn xhr_post(
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     }
     cancel.0.borrow_mut().1 = Some(xhr.clone());
-    // Bytes, not a string: wasm-bindgen passes a view of wasm memory, which XHR copies once;
-    // a string would be decoded into a JS string and then encoded again by XHR.
-    xhr.send_with_opt_u8_array(Some(body.as_bytes()))
+    xhr.send_with_opt_blob(Some(&body))
         .map_err(|_| failed("the browser refused to send"))?;
     files::mark("chairside-upload-sent");
     files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));
-    // The browser holds its own copy of the body now; free ours before waiting.
-    drop(body);
     let outcome = finished.await.unwrap_or("error");
     cancel.0.borrow_mut().1 = None;
     match outcome {

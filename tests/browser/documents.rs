@@ -385,3 +385,76 @@ async fn the_documents_screen_needs_two_requests_cold_and_one_warm() {
     assert_eq!(warm, vec!["GET /documents"]);
     b.close().await;
 }
+
+/// A small JPEG carrying EXIF orientation 6 (shot with the phone turned), padded past Open
+/// Dental's limit with comment segments that decoders skip.
+fn oversized_rotated_jpeg() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([(x * 6) as u8, 90, 160]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&pixels)
+        .unwrap();
+    let exif: &[u8] = &[
+        0xFF, 0xE1, 0x00, 0x22, b'E', b'x', b'i', b'f', 0, 0, b'M', b'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, 0x00,
+        0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+    let mut out = vec![0xFF, 0xD8];
+    out.extend_from_slice(exif);
+    let comment = vec![b'x'; 65_533];
+    while out.len() < 13_200_000 {
+        out.extend_from_slice(&[0xFF, 0xFE, 0xFF, 0xFF]);
+        out.extend_from_slice(&comment);
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+fn newest_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut newest: Option<(std::time::SystemTime, std::path::PathBuf)> = None;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let modified = entry.metadata().unwrap().modified().unwrap();
+                if newest.as_ref().is_none_or(|(t, _)| modified > *t) {
+                    newest = Some((modified, path));
+                }
+            }
+        }
+    }
+    newest.expect("a file arrived").1
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_over_the_limit_is_shrunk_upright_when_the_user_agrees() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let dir = TempDir::new("shrink");
+    let path = dir.0.join("phone-photo.jpg");
+    std::fs::write(&path, oversized_rotated_jpeg()).unwrap();
+    choose_files(&b, &[path.display().to_string()]).await;
+    wait_for_status(&b, "#upload-1", "too-large").await;
+    let offer = b.find("#upload-1 button.primary").await;
+    assert!(
+        offer.text().await.unwrap().contains("smaller"),
+        "shrinking is offered, not done unasked"
+    );
+    offer.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "ready").await;
+    b.find("#upload-1 button.primary").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "done").await;
+
+    let stored = newest_file(&b.sandbox.atoz_dir);
+    assert_eq!(stored.extension().and_then(|e| e.to_str()), Some("jpg"));
+    let (width, height) = image::image_dimensions(&stored).unwrap();
+    assert_eq!(
+        (width, height),
+        (20, 40),
+        "EXIF orientation 6 applied: the photo is stored upright"
+    );
+    assert!(std::fs::metadata(&stored).unwrap().len() < 1_000_000);
+    b.close().await;
+}

@@ -42,6 +42,8 @@ pub fn app(state: AppState) -> Router {
 pub struct Sandbox {
     pub addr: SocketAddr,
     pub knobs: Arc<Knobs>,
+    /// Where document files are kept (tests look at what arrived).
+    pub atoz_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -52,6 +54,7 @@ impl Sandbox {
     pub async fn start(config: Config) -> Result<Sandbox, BoxError> {
         let state = AppState::new(&config)?;
         let knobs = state.knobs.clone();
+        let atoz_dir = state.atoz_dir.as_ref().clone();
         let listener = tokio::net::TcpListener::bind((config.bind, config.port))
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
@@ -67,6 +70,7 @@ impl Sandbox {
         Ok(Sandbox {
             addr,
             knobs,
+            atoz_dir,
             stop: Some(stop),
             server: Some(server),
         })

@@ -343,23 +343,13 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
     files::mark("chairside-upload-begin");
     files::mark(&format!("chairside-wasm-memory-before={}", files::wasm_memory_bytes()));
     let (blob, extension) = entry.blob.get_value();
-    let data = match files::read(&blob).await {
-        Ok(data) => data,
-        Err(message) => {
-            return entry.status.set(Status::Failed {
-                message,
-                unclear: false,
-            })
-        }
-    };
-    files::mark("chairside-upload-read");
     let meta = Upload {
         pat_num: context.pat_num,
         raw_base64: String::new(),
         extension,
         fields,
     };
-    let total = data.byte_length() as f64;
+    let total = blob.size();
     entry.status.set(Status::Sending { sent: 0.0, total });
     let status = entry.status;
     let cancel = entry.cancel.get_value();
@@ -367,12 +357,11 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
         .client
         .upload_document(
             &meta,
-            &data,
+            &blob,
             move |sent, total| status.set(Status::Sending { sent, total }),
             &cancel,
         )
         .await;
-    drop(data);
     match result {
         Ok(doc) => {
             entry.status.set(Status::Done { note: None });
