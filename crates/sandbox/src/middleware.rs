@@ -110,7 +110,10 @@ fn cut_connection(response: Response) -> Response {
     // The pause lets hyper flush the headers and the byte before the error closes the socket.
     let then_fail = futures_util::stream::once(async {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        Err(io::Error::new(io::ErrorKind::ConnectionAborted, "injected connection drop"))
+        Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "injected connection drop",
+        ))
     });
     let truncated = futures_util::StreamExt::chain(first_byte, then_fail);
     Response::from_parts(parts, Body::from_stream(truncated))

@@ -42,6 +42,12 @@ pub const RESOURCES: &[Resource] = &[
     },
     // Writes its demo files into the A-to-Z folder; needs patients, definitions, providers.
     Resource {
+        name: "treatment",
+        schema: routes::treatment::SCHEMA,
+        seed: seed::treatment::seed,
+        routes: routes::treatment::routes,
+    },
+    Resource {
         name: "documents",
         schema: routes::documents::SCHEMA,
         seed: seed::documents::seed,

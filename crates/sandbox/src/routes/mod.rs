@@ -4,6 +4,7 @@ pub mod definitions;
 pub mod documents;
 pub mod patients;
 pub mod providers;
+pub mod treatment;
 
 use crate::middleware::{self as mw, TRANSPORT_LIMIT_BYTES};
 use crate::resources::RESOURCES;

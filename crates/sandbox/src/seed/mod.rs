@@ -5,6 +5,7 @@ pub mod definitions;
 pub mod documents;
 pub mod patients;
 pub mod providers;
+pub mod treatment;
 
 /// A small deterministic generator (SplitMix64) for varied but repeatable demo data.
 pub struct Rng(u64);
