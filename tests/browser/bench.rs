@@ -228,3 +228,75 @@ async fn reqwest_free_post_many(b: &Browser, pat_num: i64, count: usize) -> usiz
         .as_u64()
         .unwrap_or(0) as usize
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_treatment_plan_of_200_procedures() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    // Smith, John: an Active plan of 200 procedures.
+    b.goto("/patients/2").await;
+    b.find("#patient-name").await;
+    b.sandbox.knobs.clear_request_log();
+    let render = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const t0 = performance.now();
+             document.querySelector(\"nav.patient-nav a[href$='/treatment-plans']\").click();
+             const check = () => {
+               const n = document.querySelectorAll('table.plan-table tr[data-attach]').length;
+               if (n >= 200) {
+                 const api = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/'));
+                 const last = Math.max(...api.map(e => e.responseEnd));
+                 done([performance.now() - t0, performance.now() - last, n]);
+               } else requestAnimationFrame(check);
+             };
+             requestAnimationFrame(check);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let requests = b.sandbox.knobs.requests();
+    println!(
+        "200-procedure plan: click → rows painted {:.1} ms; last API response → rows painted {:.1} ms ({} rows, {} requests: {:?})",
+        render[0].as_f64().unwrap_or(f64::NAN),
+        render[1].as_f64().unwrap_or(f64::NAN),
+        render[2],
+        requests.len(),
+        requests.iter().map(|r| r.split('?').next().unwrap_or_default()).collect::<Vec<_>>()
+    );
+    // Regroup: change one row's priority and time until it stands in its new group. The PUT is
+    // answered later; the regroup happens before it.
+    let mut samples = Vec::new();
+    for round in 0..5 {
+        let ms = b
+            .client
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1];
+                     const select = document.querySelectorAll('table.plan-table select.priority')[{round} * 7];
+                     const attach = select.closest('tr').dataset.attach;
+                     const target = Array.from(select.options).map(o => o.value).find(v => v !== select.value);
+                     const inGroup = () => {{
+                       const row = document.querySelector('tr[data-attach=\"' + attach + '\"]');
+                       return row && row.closest('tbody').dataset.priority === target;
+                     }};
+                     const t0 = performance.now();
+                     const observer = new MutationObserver(() => {{
+                       if (inGroup()) {{ observer.disconnect(); done(performance.now() - t0); }}
+                     }});
+                     observer.observe(document.querySelector('table.plan-table'), {{ childList: true, subtree: true }});
+                     select.value = target;
+                     select.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        samples.push(ms.as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    println!("  regroup after a priority change (change event → row in its new group): {samples:.1?} ms");
+    b.close().await;
+}
