@@ -300,3 +300,40 @@ async fn bench_treatment_plan_of_200_procedures() {
     println!("  regroup after a priority change (change event → row in its new group): {samples:.1?} ms");
     b.close().await;
 }
+
+/// Screenshots of each screen for a person to look at: `SCREENSHOTS=dir cargo test --test
+/// browser -- --ignored screenshots`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "writes screenshots for review"]
+async fn screenshots() {
+    let dir = std::path::PathBuf::from(std::env::var("SCREENSHOTS").unwrap_or_else(|_| "screenshots".into()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let b = Browser::start().await;
+    let shot = |name: &'static str| {
+        let client = b.client.clone();
+        let path = dir.join(format!("{name}.png"));
+        async move { std::fs::write(path, client.screenshot().await.unwrap()).unwrap() }
+    };
+    b.goto("/settings").await;
+    b.find("#preset").await;
+    shot("settings").await;
+    b.connect_with_demo_keys().await;
+    b.goto("/patients").await;
+    b.fill("#lname", "smi").await;
+    b.press("\u{E007}").await;
+    b.wait_for_text(".result-count", "found").await;
+    shot("search").await;
+    b.goto("/patients/1/documents").await;
+    b.find("table.documents-table tbody tr").await;
+    b.find("table.documents-table tbody tr[id^='doc-'] button.link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("#edit-description").await;
+    shot("documents").await;
+    b.goto("/patients/1/treatment-plans").await;
+    b.find("table.plan-table tbody.priority-group").await;
+    shot("treatment-plan").await;
+    b.close().await;
+}
