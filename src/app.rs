@@ -10,6 +10,7 @@ use crate::{
     connection::{use_connection, Connection},
     pages::{
         documents::DocumentsPage,
+        kiosk::{Kiosk, KioskScreen, KioskSetupPage},
         patient::{PatientLayout, PatientSummary},
         patient_search::{PatientSearchPage, SearchState},
         settings::SettingsPage,
@@ -23,15 +24,30 @@ pub fn App() -> impl IntoView {
     provide_context(Connection::restore());
     provide_context(SearchState::new());
     provide_context(ReferenceData::new());
+    let kiosk = Kiosk::restore();
+    provide_context(kiosk);
+    // A page restored from the back-forward cache keeps its old state; if this tab has become
+    // a kiosk since, lock it and forget what staff had on screen.
+    let search = expect_context::<SearchState>();
+    let _ = window_event_listener(leptos::ev::pageshow, move |_| {
+        if Kiosk::locked_in_storage() && !kiosk.locked.get_untracked() {
+            search.clear();
+            kiosk.locked.set(true);
+        }
+    });
 
     view! {
         <Router>
+            // While the device is a kiosk, no staff screen exists at all, whatever the URL.
+            <Show when=move || !kiosk.locked.get() fallback=KioskScreen>
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/kiosk-setup") view=KioskSetupPage />
+                    <Route path=path!("/kiosk") view=|| view! { <Redirect path="/patients" /> } />
                     <Route path=path!("/patients") view=PatientSearchPage />
                     <ParentRoute path=path!("/patients/:pat_num") view=PatientLayout>
                         <Route path=path!("") view=PatientSummary />
@@ -40,6 +56,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </main>
+            </Show>
         </Router>
     }
 }
@@ -54,6 +71,7 @@ fn TopBar() -> impl IntoView {
             <nav aria-label="Main">
                 <Show when=move || connection.is_connected()>
                     <A href="/patients">"Patients"</A>
+                    <A href="/kiosk-setup">"Kiosk"</A>
                 </Show>
                 <A href="/settings">"Connection"</A>
             </nav>

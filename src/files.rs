@@ -91,6 +91,16 @@ pub enum DownscaleError {
 /// by `createImageBitmap(…, {imageOrientation: "from-image"})`), trying smaller sizes until
 /// it fits.
 pub async fn downscale(file: &File, max_bytes: usize) -> Result<Blob, DownscaleError> {
+    // Longest side first at 4096 px (plenty for clinical photos), then smaller until it fits.
+    downscale_with(file, &[4096.0, 3072.0, 2048.0, 1600.0, 1200.0], max_bytes).await
+}
+
+/// Re-encodes an image upright as JPEG with its longest side at most `longest` pixels.
+pub async fn resize_photo(file: &Blob, longest: f64) -> Result<Blob, DownscaleError> {
+    downscale_with(file, &[longest], usize::MAX).await
+}
+
+async fn downscale_with(file: &Blob, sizes: &[f64], max_bytes: usize) -> Result<Blob, DownscaleError> {
     let window = web_sys::window().ok_or_else(|| DownscaleError::Failed("no window".into()))?;
     let options = web_sys::ImageBitmapOptions::new();
     options.set_image_orientation(web_sys::ImageOrientation::FromImage);
@@ -109,8 +119,7 @@ pub async fn downscale(file: &File, max_bytes: usize) -> Result<Blob, DownscaleE
         .create_element("canvas")
         .map_err(|e| DownscaleError::Failed(describe(e)))?
         .unchecked_into();
-    // Longest side first at 4096 px (plenty for clinical photos), then smaller until it fits.
-    for longest in [4096.0, 3072.0, 2048.0, 1600.0, 1200.0] {
+    for &longest in sizes {
         let scale = (longest / width.max(height)).min(1.0);
         let (w, h) = ((width * scale).round().max(1.0), (height * scale).round().max(1.0));
         canvas.set_width(w as u32);

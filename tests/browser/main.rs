@@ -4,5 +4,6 @@
 mod bench;
 mod documents;
 mod harness;
+mod kiosk;
 mod shell;
 mod treatment_plans;

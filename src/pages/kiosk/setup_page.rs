@@ -1,0 +1,156 @@
+//! Staff set the kiosk up on the device: steps, where each photo goes, the idle timeout and
+//! the PIN that leaves kiosk mode.
+
+use std::sync::Arc;
+
+use leptos::{prelude::*, task::spawn_local};
+use opendental::{
+    documents::IMG_TYPES,
+    models::{def_category, Definition},
+};
+
+use super::setup::{check_pin, KioskSetup};
+use crate::{
+    components::{ErrorNotice, Loading, RequireConnection},
+    connection::use_connection,
+    reference::use_reference_data,
+};
+
+#[component]
+pub fn KioskSetupPage() -> impl IntoView {
+    view! {
+        <RequireConnection>
+            <KioskSetupForm />
+        </RequireConnection>
+    }
+}
+
+#[component]
+fn KioskSetupForm() -> impl IntoView {
+    let connection = use_connection();
+    let reference = use_reference_data();
+    let categories = LocalResource::new(move || {
+        let client = connection.get().map(|c| c.client());
+        async move {
+            let client = client.ok_or("Not connected.")?;
+            reference
+                .definitions(&client, def_category::IMAGE_CATS)
+                .await
+                .map_err(|e| e.message())
+        }
+    });
+    view! {
+        <section class="page">
+            <h1>"Kiosk setup"</h1>
+            <p class="hint">
+                "Saved on this device only. To start a session, open a patient and choose “Hand to patient (kiosk)”."
+            </p>
+            <Suspense fallback=|| view! { <Loading what="Loading image categories…" /> }>
+                {move || Suspend::new(async move {
+                    match categories.await {
+                        Ok(categories) => view! { <SetupForm categories /> }.into_any(),
+                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
+    let initial = KioskSetup::load().unwrap_or_else(|| KioskSetup::defaults(&categories));
+    let had_pin = initial.has_pin();
+    let setup = RwSignal::new(initial);
+    let pin = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut next = setup.get_untracked();
+        let typed = pin.get_untracked();
+        if !typed.trim().is_empty() || !next.has_pin() {
+            match check_pin(&typed) {
+                Ok(pin_ok) => {
+                    let salt = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+                    next.set_pin(&pin_ok, &salt);
+                }
+                Err(e) => return status.set(Some(Err(e))),
+            }
+        }
+        if next.enabled_steps().is_empty() {
+            return status.set(Some(Err("Offer at least one step.".into())));
+        }
+        next.save();
+        setup.set(next);
+        pin.set(String::new());
+        spawn_local(async move { status.set(Some(Ok("Kiosk setup saved on this device.".into()))) });
+    };
+    let step_count = setup.with_untracked(|s| s.steps.len());
+    view! {
+        <form class="card form kiosk-setup" on:submit=save>
+            {(0..step_count)
+                .map(|i| {
+                    let kind = setup.with_untracked(|s| s.steps[i].kind);
+                    let current = setup.with_untracked(|s| s.steps[i].clone());
+                    let id = |f: &str| format!("step-{i}-{f}");
+                    view! {
+                        <fieldset>
+                            <legend>{kind.title()}</legend>
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    id=id("enabled")
+                                    prop:checked=current.enabled
+                                    on:change:target=move |ev| setup.update(|s| s.steps[i].enabled = ev.target().checked())
+                                />
+                                "Offer this step"
+                            </label>
+                            <label for=id("category")>"Image category"</label>
+                            <select id=id("category") on:change:target=move |ev| {
+                                setup.update(|s| s.steps[i].category = ev.target().value().parse().unwrap_or(0))
+                            }>
+                                {categories
+                                    .iter()
+                                    .map(|c| view! { <option value=c.def_num.to_string() selected=c.def_num == current.category>{c.item_name.clone()}</option> })
+                                    .collect_view()}
+                            </select>
+                            <label for=id("type")>"Image type"</label>
+                            <select id=id("type") on:change:target=move |ev| setup.update(|s| s.steps[i].img_type = ev.target().value())>
+                                {IMG_TYPES
+                                    .iter()
+                                    .map(|t| view! { <option value=*t selected=*t == current.img_type>{*t}</option> })
+                                    .collect_view()}
+                            </select>
+                            <label for=id("description")>"Description"</label>
+                            <input
+                                id=id("description")
+                                type="text"
+                                prop:value=current.description.clone()
+                                on:input:target=move |ev| setup.update(|s| s.steps[i].description = ev.target().value())
+                            />
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+            <label for="kiosk-idle">"Start over after this many seconds without a touch"</label>
+            <input
+                id="kiosk-idle"
+                type="number"
+                min="2"
+                max="600"
+                prop:value=move || setup.with(|s| s.idle_seconds.to_string())
+                on:input:target=move |ev| setup.update(|s| s.idle_seconds = ev.target().value().parse().unwrap_or(90).clamp(2, 600))
+            />
+            <label for="kiosk-new-pin">{if had_pin { "New staff PIN (leave empty to keep the current one)" } else { "Staff PIN (4–8 digits), needed to leave kiosk mode" }}</label>
+            <input id="kiosk-new-pin" type="password" inputmode="numeric" autocomplete="new-password" bind:value=pin />
+            <div class="actions">
+                <button type="submit" class="primary">"Save kiosk setup"</button>
+            </div>
+            {move || match status.get() {
+                Some(Ok(text)) => view! { <p class="notice success" role="status">{text}</p> }.into_any(),
+                Some(Err(message)) => view! { <ErrorNotice message /> }.into_any(),
+                None => ().into_any(),
+            }}
+        </form>
+    }
+}

@@ -1,0 +1,290 @@
+//! The patient-intake kiosk: a full session, idle reset that leaves nothing behind, the back
+//! button and reload after a reset, the staff PIN, and a failed upload retried once.
+
+use std::time::Duration;
+
+use chairside_sandbox::FailMode;
+use fantoccini::Locator;
+use serde_json::Value;
+
+use crate::harness::{Browser, TempDir, CUST_KEY, DEV_KEY};
+
+const PIN: &str = "2468";
+
+async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
+    b.connect_with_demo_keys().await;
+    b.goto("/kiosk-setup").await;
+    b.fill("#kiosk-idle", &idle_seconds.to_string()).await;
+    b.fill("#kiosk-new-pin", PIN).await;
+    b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".kiosk-setup", "saved").await;
+}
+
+/// Staff open Smith, Jane and hand her the tablet; she confirms her birthdate.
+async fn start_for_jane(b: &Browser) {
+    b.goto("/patients/1").await;
+    b.find("#patient-name").await;
+    b.find("#start-kiosk").await.click().await.unwrap();
+    b.wait_for_path("/kiosk").await;
+    b.wait_for_text("#kiosk-title", "Hello, Jane.").await;
+    b.find("#kiosk-birthdate").await;
+    b.script(
+        "const el = document.getElementById('kiosk-birthdate'); el.value = '1976-05-24';
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+    )
+    .await;
+    b.find(".kiosk-card button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text("#kiosk-title", "Your photo").await;
+}
+
+fn photo(dir: &TempDir, name: &str) -> String {
+    let pixels = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 120]));
+    let path = dir.0.join(name);
+    pixels.save_with_format(&path, image::ImageFormat::Jpeg).unwrap();
+    path.display().to_string()
+}
+
+async fn take_photo_and_send(b: &Browser, path: &str, next_title: &str) {
+    b.find("#kiosk-camera").await.send_keys(path).await.unwrap();
+    b.find("img.kiosk-preview").await;
+    b.find("#kiosk-use").await.click().await.unwrap();
+    b.wait_for_text("#kiosk-title", next_title).await;
+}
+
+/// The patient's documents, read by the test through the API (not by the kiosk).
+async fn janes_documents(b: &Browser) -> Vec<Value> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         fetch('/api/v1/documents?PatNum=1', {{ headers: {{ 'Authorization': 'ODFHIR {DEV_KEY}/{CUST_KEY}' }} }})
+           .then(r => r.json()).then(done);"
+    );
+    b.client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn count_described(docs: &[Value], description: &str) -> Vec<i64> {
+    docs.iter()
+        .filter(|d| d["Description"] == description)
+        .map(|d| d["DocCategory"].as_i64().unwrap())
+        .collect()
+}
+
+async fn page_mentions_jane(b: &Browser) -> bool {
+    let text = b.body_text().await;
+    let storage = b
+        .script(
+            "return JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + document.documentElement.outerHTML",
+        )
+        .await;
+    let everything = format!("{text} {}", storage.as_str().unwrap_or_default());
+    // "Smith" alone is in the search screen's hint, so look for the first name and birthdate.
+    let found: Vec<String> = ["Jane", "1976-05-24"]
+        .iter()
+        .filter_map(|s| {
+            everything
+                .find(s)
+                .map(|i| everything[i.saturating_sub(80)..(i + 40).min(everything.len())].to_owned())
+        })
+        .collect();
+    if !found.is_empty() {
+        eprintln!("patient data still on the page: {found:?}");
+    }
+    !found.is_empty()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_completes_a_session_and_photos_land_in_their_categories() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    let dir = TempDir::new("kiosk");
+    start_for_jane(&b).await;
+    b.sandbox.knobs.clear_request_log();
+
+    take_photo_and_send(&b, &photo(&dir, "selfie.jpg"), "Insurance card, front").await;
+    take_photo_and_send(&b, &photo(&dir, "front.jpg"), "Insurance card, back").await;
+    take_photo_and_send(&b, &photo(&dir, "back.jpg"), "Photo ID").await;
+    b.client
+        .find(Locator::XPath("//button[normalize-space()='Skip this step']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#kiosk-title", "Thank you, Jane!").await;
+    let requests = b.sandbox.knobs.requests();
+    assert!(
+        requests.iter().all(|r| r.starts_with("POST /documents/Upload")),
+        "the kiosk calls only Upload: {requests:?}"
+    );
+    assert_eq!(requests.len(), 3);
+    b.client
+        .find(Locator::XPath("//button[normalize-space()='Done']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+        .await;
+
+    let docs = janes_documents(&b).await;
+    assert_eq!(
+        count_described(&docs, "Patient photo (kiosk)"),
+        [13],
+        "the selfie goes to Patient Pictures (P)"
+    );
+    assert_eq!(count_described(&docs, "Insurance card front (kiosk)"), [17]);
+    assert_eq!(count_described(&docs, "Insurance card back (kiosk)"), [17]);
+    assert!(count_described(&docs, "Photo ID (kiosk)").is_empty(), "skipped");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_session_warns_can_be_extended_and_then_resets_leaving_nothing() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 4).await;
+    let dir = TempDir::new("kiosk-idle");
+    start_for_jane(&b).await;
+    b.find("#kiosk-camera")
+        .await
+        .send_keys(&photo(&dir, "selfie.jpg"))
+        .await
+        .unwrap();
+    b.find("img.kiosk-preview").await;
+
+    // The warning counts down; one tap keeps the session.
+    b.find("#kiosk-still-here").await.click().await.unwrap();
+    assert!(
+        b.client.find(Locator::Css("#kiosk-still-here")).await.is_err(),
+        "the warning goes away"
+    );
+    b.find("img.kiosk-preview").await;
+
+    // Left alone, it resets.
+    b.wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+        .await;
+    assert!(
+        !page_mentions_jane(&b).await,
+        "nothing of the patient in the DOM or storage"
+    );
+    let blobs = b
+        .script("return document.querySelectorAll('img[src^=\"blob:\"]').length")
+        .await;
+    assert_eq!(blobs.as_u64(), Some(0), "no photo left on screen");
+    assert_eq!(b.path().await, "/kiosk");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn back_and_reload_after_a_reset_show_nothing_of_the_patient() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    start_for_jane(&b).await;
+    b.find(".kiosk-staff").await; // still in the session
+    b.client.back().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        b.path().await,
+        "/kiosk",
+        "back cannot leave the kiosk for a staff screen"
+    );
+
+    b.client.refresh().await.unwrap();
+    b.wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+        .await;
+    assert!(!page_mentions_jane(&b).await, "a reload forgets the patient");
+    // Walk back through every entry the app made in this tab (beyond them is the browser's own
+    // start page).
+    let app = b.url("/");
+    for _ in 0..3 {
+        b.client.back().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if !b.client.current_url().await.unwrap().as_str().starts_with(&app) {
+            break;
+        }
+        // An older entry may be another document that loads afresh: wait for it to lock.
+        b.wait_for_path("/kiosk").await;
+        b.wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+            .await;
+        assert!(!page_mentions_jane(&b).await, "back shows nothing of the patient");
+    }
+    b.goto("/patients/1").await;
+    b.wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+        .await;
+    assert!(
+        !page_mentions_jane(&b).await,
+        "typing a staff URL shows the kiosk, not the patient"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_kiosk_mode_needs_the_staff_pin() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    start_for_jane(&b).await;
+    b.find(".kiosk-staff").await.click().await.unwrap();
+    b.fill("#kiosk-pin", "1111").await;
+    b.find(".kiosk-overlay button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text(".kiosk-overlay [role=alert]", "not right").await;
+    assert_eq!(b.path().await, "/kiosk");
+    b.fill("#kiosk-pin", PIN).await;
+    b.find(".kiosk-overlay button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path("/patients").await;
+    b.find("nav a[href='/patients']").await;
+    assert!(
+        !page_mentions_jane(&b).await,
+        "the search was cleared before the hand-over"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_upload_is_retried_and_lands_once() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    let dir = TempDir::new("kiosk-retry");
+    start_for_jane(&b).await;
+    // Every second upload fails with a 500 (nothing saved): the card photos each need a retry.
+    b.sandbox
+        .knobs
+        .fail_requests(2, FailMode::ServerError, "POST /documents/Upload");
+    b.sandbox.knobs.clear_request_log();
+    take_photo_and_send(&b, &photo(&dir, "selfie.jpg"), "Insurance card, front").await;
+    take_photo_and_send(&b, &photo(&dir, "front.jpg"), "Insurance card, back").await;
+    take_photo_and_send(&b, &photo(&dir, "back.jpg"), "Photo ID").await;
+    b.sandbox.knobs.stop_failing();
+    let uploads = b
+        .sandbox
+        .knobs
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("POST /documents/Upload"))
+        .count();
+    assert_eq!(
+        uploads, 5,
+        "each card photo failed once and was retried: 3 photos, 5 requests"
+    );
+    let docs = janes_documents(&b).await;
+    assert_eq!(count_described(&docs, "Patient photo (kiosk)").len(), 1);
+    assert_eq!(
+        count_described(&docs, "Insurance card front (kiosk)").len(),
+        1,
+        "landed once"
+    );
+    assert_eq!(count_described(&docs, "Insurance card back (kiosk)").len(), 1);
+    b.close().await;
+}
