@@ -337,3 +337,59 @@ async fn screenshots() {
     shot("treatment-plan").await;
     b.close().await;
 }
+
+/// A kiosk photo of phone size (4032×3024 JPEG), from "Use this photo" to the next step, and a
+/// portrait tablet screenshot of the step for review (`SCREENSHOTS=dir`).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_kiosk_photo_to_uploaded() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.goto("/kiosk-setup").await;
+    b.fill("#kiosk-new-pin", "2468").await;
+    b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".kiosk-setup", "saved").await;
+    b.goto("/patients/1").await;
+    b.find("#start-kiosk").await.click().await.unwrap();
+    b.find("#kiosk-birthdate").await;
+    b.client.set_window_size(768, 1024).await.unwrap();
+    b.script(
+        "const el = document.getElementById('kiosk-birthdate'); el.value = '1976-05-24';
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+    )
+    .await;
+    b.find(".kiosk-card button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text("#kiosk-title", "Your photo").await;
+
+    let dir = TempDir::new("kiosk-bench");
+    let path = dir.0.join("phone.jpg");
+    let mut state = 1u32;
+    let pixels = image::RgbImage::from_fn(4032, 3024, |x, y| {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        image::Rgb([(x / 16) as u8, (y / 12) as u8, (state >> 24) as u8])
+    });
+    pixels.save_with_format(&path, image::ImageFormat::Jpeg).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    b.find("#kiosk-camera")
+        .await
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap();
+    b.find("img.kiosk-preview").await;
+    if let Ok(dir) = std::env::var("SCREENSHOTS") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("kiosk-preview.png"),
+            b.client.screenshot().await.unwrap(),
+        )
+        .unwrap();
+    }
+    let started = Instant::now();
+    b.find("#kiosk-use").await.click().await.unwrap();
+    b.wait_for_text("#kiosk-title", "Insurance card, front").await;
+    println!(
+        "kiosk: a {:.1} MB 4032×3024 photo, \"Use this photo\" → next step (resized to 1600 px, uploaded): {} ms",
+        size as f64 / 1e6,
+        started.elapsed().as_millis()
+    );
+    b.close().await;
+}
