@@ -49,6 +49,8 @@ enum StepState {
 /// The patient's session: in memory only, gone on reset.
 #[derive(Clone, Debug, PartialEq)]
 struct Session {
+    /// Tells sessions apart, so work left over from one (a retry waiting) never touches the next.
+    id: f64,
     pat_num: i64,
     first_name: String,
     birthdate: String,
@@ -98,6 +100,7 @@ impl Kiosk {
         let steps = setup.enabled_steps();
         self.states.set(vec![StepState::Waiting; steps.len()]);
         self.session.set(Some(Session {
+            id: js_sys::Math::random(),
             pat_num: patient.pat_num,
             first_name: first_name.trim().to_owned(),
             birthdate: patient.birthdate.clone(),
@@ -345,7 +348,7 @@ fn PhotoStep(index: usize) -> impl IntoView {
             let Some((photo, _)) = kiosk.photos.with_value(|p| p.get(&index).cloned()) else {
                 return;
             };
-            let pat_num = session.pat_num;
+            let (pat_num, session_id) = (session.pat_num, session.id);
             let step = step.clone();
             spawn_local(async move {
                 set_state(
@@ -388,6 +391,9 @@ fn PhotoStep(index: usize) -> impl IntoView {
                     let progress = {
                         let fully_sent = fully_sent.clone();
                         move |sent: f64, total: f64| {
+                            if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
+                                return;
+                            }
                             fully_sent.set(sent >= total);
                             set_state(
                                 kiosk,
@@ -400,10 +406,14 @@ fn PhotoStep(index: usize) -> impl IntoView {
                             );
                         }
                     };
-                    match client
+                    let result = client
                         .upload_document(&meta, &body, progress, &UploadCancel::default())
-                        .await
-                    {
+                        .await;
+                    // The session may have ended (and another begun) while this photo was on its way.
+                    if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
+                        return;
+                    }
+                    match result {
                         Ok(_) => {
                             // Sent: nothing of the photo needs to stay on the device.
                             drop_photo(kiosk, index);
@@ -418,7 +428,7 @@ fn PhotoStep(index: usize) -> impl IntoView {
                             sleep_ms(retry::BACKOFF_MS[attempt]).await;
                             attempt += 1;
                             // A reset meanwhile ends the session: stop.
-                            if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.pat_num)) != Some(pat_num) {
+                            if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
                                 return;
                             }
                         }
