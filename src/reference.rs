@@ -60,3 +60,19 @@ impl ReferenceData {
 pub fn use_reference_data() -> ReferenceData {
     expect_context::<ReferenceData>()
 }
+
+/// The practice's visible image categories (definition Category 18), for a screen to await.
+pub fn image_categories() -> LocalResource<Result<Arc<Vec<Definition>>, String>> {
+    let connection = crate::connection::use_connection();
+    let reference = use_reference_data();
+    LocalResource::new(move || {
+        let client = connection.get().map(|c| c.client());
+        async move {
+            let client = client.ok_or("Not connected.")?;
+            reference
+                .definitions(&client, opendental::models::def_category::IMAGE_CATS)
+                .await
+                .map_err(|e| e.message())
+        }
+    })
+}

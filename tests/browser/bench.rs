@@ -344,22 +344,9 @@ async fn screenshots() {
 #[ignore = "benchmark: run by scripts/bench"]
 async fn bench_kiosk_photo_to_uploaded() {
     let b = Browser::start().await;
-    b.connect_with_demo_keys().await;
-    b.goto("/kiosk-setup").await;
-    b.fill("#kiosk-new-pin", "2468").await;
-    b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();
-    b.wait_for_text(".kiosk-setup", "saved").await;
-    b.goto("/patients/1").await;
-    b.find("#start-kiosk").await.click().await.unwrap();
-    b.find("#kiosk-birthdate").await;
     b.client.set_window_size(768, 1024).await.unwrap();
-    b.script(
-        "const el = document.getElementById('kiosk-birthdate'); el.value = '1976-05-24';
-         el.dispatchEvent(new Event('input', { bubbles: true }));",
-    )
-    .await;
-    b.find(".kiosk-card button[type=submit]").await.click().await.unwrap();
-    b.wait_for_text("#kiosk-title", "Your photo").await;
+    crate::kiosk::set_up_kiosk(&b, 120).await;
+    crate::kiosk::start_for_jane(&b).await;
 
     let dir = TempDir::new("kiosk-bench");
     let path = dir.0.join("phone.jpg");

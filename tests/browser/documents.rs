@@ -344,45 +344,11 @@ async fn a_document_can_be_added_by_url() {
 async fn the_documents_screen_needs_two_requests_cold_and_one_warm() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
-    b.goto(&format!("/patients/{JANE}")).await;
-    b.wait_for_text(".summary", "Address").await;
-    b.sandbox.knobs.clear_request_log();
-    b.find("nav.patient-nav a[href$='/documents']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("table.documents-table tbody tr").await;
-    let cold: Vec<String> = b
-        .sandbox
-        .knobs
-        .requests()
-        .iter()
-        .map(|r| r.split('?').next().unwrap().to_owned())
-        .collect();
-    assert_eq!(cold, vec!["GET /definitions", "GET /documents"]);
-
-    b.find("nav.patient-nav a[href$='/patients/1']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find(".summary").await;
-    b.sandbox.knobs.clear_request_log();
-    b.find("nav.patient-nav a[href$='/documents']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("table.documents-table tbody tr").await;
-    let warm: Vec<String> = b
-        .sandbox
-        .knobs
-        .requests()
-        .iter()
-        .map(|r| r.split('?').next().unwrap().to_owned())
-        .collect();
-    assert_eq!(warm, vec!["GET /documents"]);
+    let (cold, warm) = b
+        .requests_to_open(JANE, "/documents", "table.documents-table tbody tr")
+        .await;
+    assert_eq!(cold, ["GET /definitions", "GET /documents"]);
+    assert_eq!(warm, ["GET /documents"], "image categories are cached");
     b.close().await;
 }
 

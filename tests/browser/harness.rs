@@ -217,6 +217,40 @@ impl Browser {
         self.wait_for_text(".test-result", "Connected.").await;
     }
 
+    /// Opens a patient screen from the patient's summary by its tab (`tab` ends its link),
+    /// twice: returns the requests ("METHOD /path", no query) the screen made the first time
+    /// (cold) and after going back to the summary (warm).
+    pub async fn requests_to_open(&self, pat_num: i64, tab: &str, ready: &str) -> (Vec<String>, Vec<String>) {
+        self.goto(&format!("/patients/{pat_num}")).await;
+        self.wait_for_text(".summary", "Address").await;
+        let mut rounds = Vec::new();
+        for _ in 0..2 {
+            self.sandbox.knobs.clear_request_log();
+            self.find(&format!("nav.patient-nav a[href$='{tab}']"))
+                .await
+                .click()
+                .await
+                .unwrap();
+            self.find(ready).await;
+            let paths: Vec<String> = self
+                .sandbox
+                .knobs
+                .requests()
+                .iter()
+                .map(|r| r.split('?').next().unwrap_or_default().to_owned())
+                .collect();
+            rounds.push(paths);
+            self.find(&format!("nav.patient-nav a[href$='/patients/{pat_num}']"))
+                .await
+                .click()
+                .await
+                .unwrap();
+            self.find(".summary").await;
+        }
+        let warm = rounds.pop().unwrap();
+        (rounds.pop().unwrap(), warm)
+    }
+
     /// Browser console entries at level SEVERE (uncaught errors, panics, failed loads)
     /// since the last call.
     pub async fn console_errors(&self) -> Vec<String> {

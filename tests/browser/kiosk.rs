@@ -11,7 +11,7 @@ use crate::harness::{Browser, TempDir, CUST_KEY, DEV_KEY};
 
 const PIN: &str = "2468";
 
-async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
+pub(crate) async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
     b.connect_with_demo_keys().await;
     b.goto("/kiosk-setup").await;
     b.fill("#kiosk-idle", &idle_seconds.to_string()).await;
@@ -21,7 +21,7 @@ async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
 }
 
 /// Staff open Smith, Jane and hand her the tablet; she confirms her birthdate.
-async fn start_for_jane(b: &Browser) {
+pub(crate) async fn start_for_jane(b: &Browser) {
     b.goto("/patients/1").await;
     b.find("#patient-name").await;
     b.find("#start-kiosk").await.click().await.unwrap();

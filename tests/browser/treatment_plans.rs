@@ -270,45 +270,22 @@ async fn the_priority_can_be_changed_with_the_keyboard_alone() {
 async fn the_plan_screen_needs_four_requests_cold_and_three_warm() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
-    b.goto(&format!("/patients/{JANE}")).await;
-    b.find("#patient-name").await;
-    b.wait_for_text(".summary", "Address").await;
-    b.sandbox.knobs.clear_request_log();
-
-    b.find("nav.patient-nav a[href$='/treatment-plans']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("table.plan-table tbody.priority-group").await;
-    let cold = b.sandbox.knobs.requests();
-    let paths: Vec<&str> = cold.iter().map(|r| r.split('?').next().unwrap()).collect();
+    let (cold, warm) = b
+        .requests_to_open(JANE, "/treatment-plans", "table.plan-table tbody.priority-group")
+        .await;
     assert_eq!(
-        paths,
-        vec![
+        cold,
+        [
             "GET /definitions",
             "GET /treatplans",
             "GET /procedurelogs",
             "GET /treatplanattaches"
-        ],
-        "cold: {cold:?}"
+        ]
     );
-
-    b.find("nav.patient-nav a[href$='/patients/1']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find(".summary").await;
-    b.sandbox.knobs.clear_request_log();
-    b.find("nav.patient-nav a[href$='/treatment-plans']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find("table.plan-table tbody.priority-group").await;
-    let warm = b.sandbox.knobs.requests();
-    assert_eq!(warm.len(), 3, "warm (priorities cached): {warm:?}");
-    assert!(!warm.iter().any(|r| r.contains("/definitions")));
+    assert_eq!(
+        warm,
+        ["GET /treatplans", "GET /procedurelogs", "GET /treatplanattaches"],
+        "priorities are cached"
+    );
     b.close().await;
 }

@@ -14,14 +14,14 @@ mod upload;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use opendental::models::{def_category, Definition, Provider};
+use opendental::models::{Definition, Provider};
 
 use crate::{
     api::Client,
     components::{ErrorNotice, Loading},
     connection::use_connection,
     pages::patient::SelectedPatient,
-    reference::use_reference_data,
+    reference::{image_categories, use_reference_data},
 };
 
 /// What every part of the screen needs.
@@ -42,21 +42,11 @@ pub struct DocumentsContext {
 #[component]
 pub fn DocumentsPage() -> impl IntoView {
     let connection = use_connection();
-    let reference = use_reference_data();
     let SelectedPatient { pat_num, .. } = expect_context();
     let version = RwSignal::new(0u32);
     let announcement = RwSignal::new(String::new());
 
-    let categories = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
-        async move {
-            let client = client.ok_or("Not connected.")?;
-            reference
-                .definitions(&client, def_category::IMAGE_CATS)
-                .await
-                .map_err(|e| e.message())
-        }
-    });
+    let categories = image_categories();
     let documents = LocalResource::new(move || {
         let client = connection.get().map(|c| c.client());
         let pat_num = pat_num.get();

@@ -4,16 +4,12 @@
 use std::sync::Arc;
 
 use leptos::{prelude::*, task::spawn_local};
-use opendental::{
-    documents::IMG_TYPES,
-    models::{def_category, Definition},
-};
+use opendental::{documents::IMG_TYPES, models::Definition};
 
 use super::setup::{check_pin, KioskSetup};
 use crate::{
     components::{ErrorNotice, Loading, RequireConnection},
-    connection::use_connection,
-    reference::use_reference_data,
+    reference::image_categories,
 };
 
 #[component]
@@ -27,18 +23,7 @@ pub fn KioskSetupPage() -> impl IntoView {
 
 #[component]
 fn KioskSetupForm() -> impl IntoView {
-    let connection = use_connection();
-    let reference = use_reference_data();
-    let categories = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
-        async move {
-            let client = client.ok_or("Not connected.")?;
-            reference
-                .definitions(&client, def_category::IMAGE_CATS)
-                .await
-                .map_err(|e| e.message())
-        }
-    });
+    let categories = image_categories();
     view! {
         <section class="page">
             <h1>"Kiosk setup"</h1>
