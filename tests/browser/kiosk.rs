@@ -35,6 +35,25 @@ pub(crate) async fn start_for_jane(b: &Browser) {
     .await;
     b.find(".kiosk-card button[type=submit]").await.click().await.unwrap();
     b.wait_for_text("#kiosk-title", "Your photo").await;
+    // The new step's title takes the focus, so a screen reader announces it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while b
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .attr("id")
+        .await
+        .unwrap()
+        .as_deref()
+        != Some("kiosk-title")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "focus did not move to the step title"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn photo(dir: &TempDir, name: &str) -> String {

@@ -170,6 +170,15 @@ pub fn KioskScreen() -> impl IntoView {
             Some(_) => Screen::Thanks,
         })
     });
+    // Each new screen takes the focus on its title, so a screen reader announces it and the
+    // keyboard starts from the top.
+    Effect::new(move |previous: Option<Screen>| {
+        let now = screen.get();
+        if previous.is_some_and(|p| p != now) {
+            focus_later("kiosk-title");
+        }
+        now
+    });
     view! {
         <div class="kiosk" class:large=move || large.get()>
             <header class="kiosk-bar">
@@ -197,6 +206,19 @@ pub fn KioskScreen() -> impl IntoView {
     }
 }
 
+/// Focuses the element with `id` once the page has rendered it.
+fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 fn stay_at_kiosk_address() {
     let Some(window) = web_sys::window() else { return };
     if window.location().pathname().ok().as_deref() != Some("/kiosk") {
@@ -219,7 +241,7 @@ fn HandBack() -> impl IntoView {
     let kiosk = use_kiosk();
     view! {
         <section class="kiosk-card" aria-labelledby="kiosk-title">
-            <h1 id="kiosk-title">"Please hand this tablet to the front desk."</h1>
+            <h1 id="kiosk-title" tabindex="-1">"Please hand this tablet to the front desk."</h1>
             <p>"They will set it up for you."</p>
             {move || kiosk.notice.get().map(|n| view! { <p class="kiosk-notice" role="status">{n}</p> })}
         </section>
@@ -265,7 +287,7 @@ fn ConfirmIdentity() -> impl IntoView {
     };
     view! {
         <form class="kiosk-card" on:submit=submit aria-labelledby="kiosk-title">
-            <h1 id="kiosk-title">{format!("Hello, {name}.")}</h1>
+            <h1 id="kiosk-title" tabindex="-1">{format!("Hello, {name}.")}</h1>
             <p>"To protect your privacy, please enter your date of birth."</p>
             <label for="kiosk-birthdate">"Date of birth"</label>
             <input id="kiosk-birthdate" type="date" required bind:value=birthdate />
@@ -447,7 +469,7 @@ fn PhotoStep(index: usize) -> impl IntoView {
     view! {
         <section class="kiosk-card kiosk-step" aria-labelledby="kiosk-title">
             <p class="kiosk-count">{format!("Step {} of {count}", index + 1)}</p>
-            <h1 id="kiosk-title">{title}</h1>
+            <h1 id="kiosk-title" tabindex="-1">{title}</h1>
             <p>{step.kind.instruction()}</p>
             {move || match state.get() {
                 StepState::Waiting => view! {
@@ -513,7 +535,7 @@ fn ThankYou() -> impl IntoView {
     let failed = kiosk.states.with_untracked(|s| s.contains(&StepState::Failed));
     view! {
         <section class="kiosk-card" aria-labelledby="kiosk-title">
-            <h1 id="kiosk-title">{format!("Thank you, {name}!")}</h1>
+            <h1 id="kiosk-title" tabindex="-1">{format!("Thank you, {name}!")}</h1>
             <p>
                 {if failed {
                     "Some photos could not be sent. Please hand the tablet to the front desk; they will help."
@@ -551,6 +573,9 @@ fn IdleWatch() -> impl IntoView {
             if elapsed >= idle {
                 kiosk.reset(Some("The session ended after a while without activity."));
             } else if elapsed >= warn_at {
+                if remaining.get_untracked().is_none() {
+                    focus_later("kiosk-still-here");
+                }
                 remaining.set(Some((idle - elapsed).ceil() as u32));
             }
         },
