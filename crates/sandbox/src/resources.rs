@@ -1,6 +1,7 @@
 //! Every emulated Open Dental resource in one list: its table, its demo data and its routes.
 //!
-//! To add a resource (Documents, TreatPlans, ...): write `routes/<name>.rs` with a `SCHEMA`
+//! To add a resource (Documents, TreatPlans, ...): write `routes/<name>.rs` (or a folder
+//! `routes/<name>/`, one module per reference page, as treatment has) with a `SCHEMA`
 //! (`CREATE TABLE IF NOT EXISTS ...`) and a `routes()` function, write `seed/<name>.rs` with a
 //! `seed` function, and add a `Resource` below. Existing data directories get the new table
 //! and its demo data on their next start.
@@ -42,15 +43,17 @@ pub const RESOURCES: &[Resource] = &[
     },
     // Writes its demo files into the A-to-Z folder; needs patients, definitions, providers.
     Resource {
-        name: "treatment",
-        schema: routes::treatment::SCHEMA,
-        seed: seed::treatment::seed,
-        routes: routes::treatment::routes,
-    },
-    Resource {
         name: "documents",
         schema: routes::documents::SCHEMA,
         seed: seed::documents::seed,
         routes: routes::documents::routes,
+    },
+    // TreatPlans, TreatPlanAttaches, ProcTPs and ProcedureLogs (and the procedure codes they
+    // show): one story per patient, so seeded together. Needs patients, definitions, providers.
+    Resource {
+        name: "treatment",
+        schema: routes::treatment::SCHEMA,
+        seed: seed::treatment::seed,
+        routes: routes::treatment::routes,
     },
 ];

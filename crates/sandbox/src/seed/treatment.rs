@@ -1,238 +1,252 @@
-//! Demo treatment plans: procedures with real CDT codes and fees, Active, Inactive and Saved
-//! plans, priorities spread like a real office's, and one plan of 200 procedures for
-//! performance work.
+//! Demo treatment: procedures with real CDT codes and the office's fees, Active, Inactive and
+//! Saved plans told as one story per patient, priorities spread like a real office's, and one
+//! plan of 200 procedures for performance work.
+//!
+//! Jane Smith (1) had an exam, a cleaning and a filling planned in February, saved and signed
+//! with a crown on 14, and done in March (the crown is still to do). Her Active plan holds
+//! the crown and more, her Inactive plan the root canal and crown on 19 she declined in favour
+//! of a filling (TPi procedures), and two procedures charted in October are on no plan yet.
 
+use super::definitions::{PRIORITY_1, PRIORITY_2, PRIORITY_3, PRIORITY_LOW, PRIORITY_RECMEND, PRIORITY_WAIT};
+use super::patients::{DANGELO_MARIA, MULLER_ZOE, OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
+use super::providers::{DOC1, DOC2, HYG1};
+use super::Rng;
 use crate::db::SeedContext;
-use crate::seed::definitions::{PRIORITY_1, PRIORITY_2, PRIORITY_3, PRIORITY_LOW, PRIORITY_RECMEND, PRIORITY_WAIT};
-use crate::seed::Rng;
 use crate::BoxError;
+use rusqlite::Transaction;
 
-/// Smith, Jane's plans.
 pub const JANE_ACTIVE_PLAN: i64 = 101;
 pub const JANE_INACTIVE_PLAN: i64 = 102;
 pub const JANE_SAVED_PLAN: i64 = 103;
-/// Jane's treatment-planned procedures on no plan, to attach from the app.
-pub const JANE_UNATTACHED: [i64; 2] = [1009, 1010];
-/// Smith, John's Active plan with 200 procedures.
+pub const JANE_ACTIVE_PLAN_SIZE: usize = 8;
+pub const JANE_INACTIVE_PLAN_SIZE: usize = 3;
+pub const JANE_SAVED_PLAN_SIZE: usize = 5;
+/// Jane's treatment-planned (TP) procedures on no plan, to attach from the app.
+pub const JANE_UNATTACHED: [i64; 2] = [1012, 1013];
+/// Jane's completed (C) procedures, which no plan may take.
+pub const JANE_COMPLETED: [i64; 3] = [1001, 1002, 1003];
+/// Jane's TPi procedures, on her Inactive plan only.
+pub const JANE_INACTIVE_PROCEDURES: [i64; 3] = [1014, 1015, 1016];
+/// Smith, John's Active plan, and his treatment-planned procedures: the plan's 200 and one
+/// on no plan.
 pub const JOHN_BIG_PLAN: i64 = 201;
 pub const JOHN_BIG_PLAN_SIZE: usize = 200;
+pub const JOHN_TP_PROCEDURES: usize = 201;
 pub const SEAN_ACTIVE_PLAN: i64 = 301;
 pub const SEAN_SAVED_PLAN: i64 = 302;
+pub const MARIA_ACTIVE_PLAN: i64 = 401;
+pub const ZOE_ACTIVE_PLAN: i64 = 501;
 
-/// A procedure code of the demo fee schedule; `CODES[n - 1]` has CodeNum n.
-struct Code {
-    num: i64,
-    code: &'static str,
-    descript: &'static str,
-    abbr: &'static str,
-    fee: f64,
-    needs_tooth: bool,
-    /// Surfaces (or quadrants) to spread over; "" for none.
-    surfaces: &'static [&'static str],
-}
+/// Open Dental's default treatment plan note (the TreatmentPlanNote preference).
+const NOTE: &str = "If you have dental insurance, please be aware that THIS IS AN ESTIMATE ONLY. Coverage may be \
+                    different if your deductible has not been met, annual maximum has been met, or if your coverage \
+                    table is lower than average.";
 
-const CODES: [Code; 14] = [
-    Code {
-        num: 1,
-        code: "D0120",
-        descript: "periodic oral evaluation - established patient",
-        abbr: "PerEx",
-        fee: 65.0,
-        needs_tooth: false,
-        surfaces: &[""],
-    },
-    Code {
-        num: 2,
-        code: "D1110",
-        descript: "prophylaxis - adult",
-        abbr: "Pro",
-        fee: 98.0,
-        needs_tooth: false,
-        surfaces: &[""],
-    },
-    Code {
-        num: 3,
-        code: "D0274",
-        descript: "bitewings - four radiographic images",
-        abbr: "4BW",
-        fee: 72.0,
-        needs_tooth: false,
-        surfaces: &[""],
-    },
-    Code {
-        num: 4,
-        code: "D2391",
-        descript: "resin-based composite - one surface, posterior",
-        abbr: "C1(P)",
-        fee: 165.0,
-        needs_tooth: true,
-        surfaces: &["O", "M", "D"],
-    },
-    Code {
-        num: 5,
-        code: "D2392",
-        descript: "resin-based composite - two surfaces, posterior",
-        abbr: "C2(P)",
-        fee: 215.0,
-        needs_tooth: true,
-        surfaces: &["MO", "DO", "OL"],
-    },
-    Code {
-        num: 6,
-        code: "D2393",
-        descript: "resin-based composite - three surfaces, posterior",
-        abbr: "C3(P)",
-        fee: 264.0,
-        needs_tooth: true,
-        surfaces: &["MOD", "MOL"],
-    },
-    Code {
-        num: 7,
-        code: "D2740",
-        descript: "crown - porcelain/ceramic",
-        abbr: "CrPorc",
-        fee: 1250.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 8,
-        code: "D2750",
-        descript: "crown - porcelain fused to high noble metal",
-        abbr: "PFM",
-        fee: 1150.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 9,
-        code: "D2950",
-        descript: "core buildup, including any pins when required",
-        abbr: "BU",
-        fee: 285.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 10,
-        code: "D3330",
-        descript: "endodontic therapy, molar tooth (excluding final restoration)",
-        abbr: "RCTMolar",
-        fee: 1150.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 11,
-        code: "D4341",
-        descript: "periodontal scaling and root planing - four or more teeth per quadrant",
-        abbr: "SRP",
-        fee: 245.0,
-        needs_tooth: false,
-        surfaces: &["UR", "UL", "LR", "LL"],
-    },
-    Code {
-        num: 12,
-        code: "D7140",
-        descript: "extraction, erupted tooth or exposed root",
-        abbr: "Ext",
-        fee: 195.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 13,
-        code: "D6010",
-        descript: "surgical placement of implant body: endosteal implant",
-        abbr: "Impl",
-        fee: 2100.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
-    Code {
-        num: 14,
-        code: "D0220",
-        descript: "intraoral - periapical first radiographic image",
-        abbr: "PA",
-        fee: 31.0,
-        needs_tooth: true,
-        surfaces: &[""],
-    },
+/// The demo fee schedule: (CDT code, description, abbreviation, fee in cents). CodeNum is
+/// the position plus one.
+const CODES: [(&str, &str, &str, i64); 14] = [
+    ("D0120", "periodic oral evaluation - established patient", "PerEx", 6500),
+    ("D1110", "prophylaxis - adult", "Pro", 9800),
+    ("D0274", "bitewings - four radiographic images", "4BW", 7200),
+    ("D0220", "intraoral - periapical first radiographic image", "PA", 3100),
+    (
+        "D2391",
+        "resin-based composite - one surface, posterior",
+        "C1(P)",
+        16500,
+    ),
+    (
+        "D2392",
+        "resin-based composite - two surfaces, posterior",
+        "C2(P)",
+        21500,
+    ),
+    (
+        "D2393",
+        "resin-based composite - three surfaces, posterior",
+        "C3(P)",
+        26400,
+    ),
+    ("D2740", "crown - porcelain/ceramic", "CrPorc", 125000),
+    ("D2750", "crown - porcelain fused to high noble metal", "PFM", 115000),
+    ("D2950", "core buildup, including any pins when required", "BU", 28500),
+    (
+        "D3330",
+        "endodontic therapy, molar tooth (excluding final restoration)",
+        "RCTMolar",
+        115000,
+    ),
+    (
+        "D4341",
+        "periodontal scaling and root planing - four or more teeth per quadrant",
+        "SRP",
+        24500,
+    ),
+    ("D7140", "extraction, erupted tooth or exposed root", "Ext", 19500),
+    (
+        "D6010",
+        "surgical placement of implant body: endosteal implant",
+        "Impl",
+        210000,
+    ),
 ];
 
-const POSTERIOR_TEETH: [&str; 12] = ["2", "3", "4", "5", "12", "13", "14", "15", "18", "19", "30", "31"];
+fn code(cdt: &str) -> (i64, &'static str, &'static str, i64) {
+    let i = CODES
+        .iter()
+        .position(|c| c.0 == cdt)
+        .unwrap_or_else(|| panic!("{cdt} is not in the demo fee schedule"));
+    (i as i64 + 1, CODES[i].1, CODES[i].2, CODES[i].3)
+}
 
+/// Hygienists do cleanings, periodontal scaling and radiographs; the dentist the rest.
+fn provider_for(cdt: &str, dentist: i64) -> i64 {
+    match cdt {
+        "D1110" | "D4341" | "D0274" => HYG1,
+        _ => dentist,
+    }
+}
+
+/// One procedurelog row. `tooth` is a tooth number; quadrant codes (D4341) name their
+/// quadrant in `surf`, as Open Dental stores them.
+#[derive(Clone, Copy)]
 struct Procedure {
-    proc_num: i64,
     pat_num: i64,
-    code: usize,
+    cdt: &'static str,
     tooth: &'static str,
     surf: &'static str,
     status: &'static str,
-    date: String,
+    /// When it was treatment-planned (DateTP).
+    planned: &'static str,
+    /// When it was completed, for "C".
+    completed: Option<&'static str>,
+}
+
+/// Procedures numbered from 1001 in the order they are added.
+struct Procedures {
+    rows: Vec<Procedure>,
+}
+
+impl Procedures {
+    const FIRST: i64 = 1001;
+
+    fn add(&mut self, pat_num: i64, status: &'static str, planned: &'static str, (cdt, tooth, surf): Item) -> i64 {
+        self.rows.push(Procedure {
+            pat_num,
+            cdt,
+            tooth,
+            surf,
+            status,
+            planned,
+            completed: None,
+        });
+        Self::FIRST + self.rows.len() as i64 - 1
+    }
+
+    fn add_completed(&mut self, pat_num: i64, planned: &'static str, completed: &'static str, item: Item) -> i64 {
+        let num = self.add(pat_num, "C", planned, item);
+        self.rows.last_mut().expect("just added").completed = Some(completed);
+        num
+    }
+
+    fn get(&self, proc_num: i64) -> &Procedure {
+        &self.rows[(proc_num - Self::FIRST) as usize]
+    }
+}
+
+/// (CDT code, tooth, surface or quadrant).
+type Item = (&'static str, &'static str, &'static str);
+
+struct Plan {
+    num: i64,
+    pat_num: i64,
+    status: &'static str,
+    heading: &'static str,
+    /// SecDateEntry, and for a Saved plan its DateTP.
+    entered: &'static str,
+    signed_by: Option<&'static str>,
+    /// (ProcNum, Priority) on an Active or Inactive plan.
+    attaches: Vec<(i64, i64)>,
+    /// (ProcNum, Priority) copied into a Saved plan, in ItemOrder.
+    copies: Vec<(i64, i64)>,
+    /// Secondary insurance pays half of what the primary leaves.
+    secondary: bool,
 }
 
 pub fn seed(ctx: &SeedContext) -> Result<(), BoxError> {
-    let tx = ctx.tx;
-    let mut rng = Rng::new(20);
-    let mut next_proc = 1001;
-    let mut procedure =
-        |pat_num: i64, code: usize, tooth: &'static str, surf: &'static str, status: &'static str, date: &str| {
-            let p = Procedure {
-                proc_num: next_proc,
-                pat_num,
-                code,
-                tooth,
-                surf,
-                status,
-                date: date.to_owned(),
-            };
-            next_proc += 1;
-            p
-        };
+    let mut procs = Procedures { rows: Vec::new() };
+    let mut plans = Vec::new();
 
-    // Jane: 8 on the Active plan, 2 treatment-planned but on no plan, 3 on the Inactive plan,
-    // and 3 done already.
-    let jane_active = [
-        procedure(1, 5, "3", "MO", "TP", "2025-09-02"),
-        procedure(1, 9, "14", "", "TP", "2025-09-02"),
-        procedure(1, 7, "14", "", "TP", "2025-09-02"),
-        procedure(1, 5, "19", "DO", "TP", "2025-09-02"),
-        procedure(1, 4, "30", "O", "TP", "2025-09-02"),
-        procedure(1, 11, "", "UR", "TP", "2025-09-02"),
-        procedure(1, 12, "1", "", "TP", "2025-09-02"),
-        procedure(1, 2, "", "", "TP", "2025-09-02"),
+    // Jane. ProcNums 1001-1003 done, 1004-1011 Active, 1012-1013 on no plan, 1014-1016 TPi.
+    let (feb, mar, sep, oct, jun) = ("2025-02-18", "2025-03-11", "2025-09-02", "2025-10-14", "2025-06-20");
+    let exam = procs.add_completed(SMITH_JANE, feb, mar, ("D0120", "", ""));
+    let cleaning = procs.add_completed(SMITH_JANE, feb, mar, ("D1110", "", ""));
+    let filling = procs.add_completed(SMITH_JANE, feb, mar, ("D2391", "13", "O"));
+    let buildup = procs.add(SMITH_JANE, "TP", feb, ("D2950", "14", ""));
+    let crown = procs.add(SMITH_JANE, "TP", feb, ("D2740", "14", ""));
+    let mut jane_active = vec![(buildup, PRIORITY_1), (crown, PRIORITY_1)];
+    for (item, priority) in [
+        (("D2392", "3", "MO"), PRIORITY_1),
+        (("D2392", "19", "DO"), PRIORITY_2),
+        (("D2391", "30", "O"), PRIORITY_2),
+        (("D4341", "", "UR"), PRIORITY_WAIT),
+        (("D7140", "1", ""), PRIORITY_RECMEND),
+        (("D1110", "", ""), 0),
+    ] {
+        jane_active.push((procs.add(SMITH_JANE, "TP", sep, item), priority));
+    }
+    let unattached = [
+        procs.add(SMITH_JANE, "TP", oct, ("D2392", "4", "DO")),
+        procs.add(SMITH_JANE, "TP", oct, ("D0220", "31", "")),
     ];
-    let jane_priorities = [
-        PRIORITY_1,
-        PRIORITY_1,
-        PRIORITY_1,
-        PRIORITY_2,
-        PRIORITY_2,
-        PRIORITY_WAIT,
-        PRIORITY_RECMEND,
-        0,
-    ];
-    let jane_unattached = vec![
-        procedure(1, 5, "4", "DO", "TP", "2025-10-14"),
-        procedure(1, 14, "31", "", "TP", "2025-10-14"),
-    ];
-    let jane_inactive = vec![
-        procedure(1, 13, "19", "", "TP", "2025-06-20"),
-        procedure(1, 10, "19", "", "TP", "2025-06-20"),
-        procedure(1, 8, "19", "", "TP", "2025-06-20"),
-    ];
-    let jane_done = vec![
-        procedure(1, 1, "", "", "C", "2025-03-11"),
-        procedure(1, 2, "", "", "C", "2025-03-11"),
-        procedure(1, 4, "13", "O", "C", "2025-03-11"),
-    ];
-    debug_assert_eq!(
-        jane_unattached.iter().map(|p| p.proc_num).collect::<Vec<_>>(),
-        JANE_UNATTACHED
-    );
+    assert_eq!(unattached, JANE_UNATTACHED);
+    assert_eq!([exam, cleaning, filling], JANE_COMPLETED);
+    let declined: Vec<i64> = [("D3330", "19", ""), ("D2950", "19", ""), ("D2750", "19", "")]
+        .into_iter()
+        .map(|item| procs.add(SMITH_JANE, "TPi", jun, item))
+        .collect();
+    assert_eq!(declined, JANE_INACTIVE_PROCEDURES);
+    plans.push(Plan {
+        num: JANE_ACTIVE_PLAN,
+        pat_num: SMITH_JANE,
+        status: "Active",
+        heading: "Active Treatment Plan",
+        entered: feb,
+        signed_by: None,
+        attaches: jane_active,
+        copies: Vec::new(),
+        secondary: true,
+    });
+    plans.push(Plan {
+        num: JANE_INACTIVE_PLAN,
+        pat_num: SMITH_JANE,
+        status: "Inactive",
+        heading: "Inactive Treatment Plan",
+        entered: jun,
+        signed_by: None,
+        attaches: declined.iter().map(|&p| (p, PRIORITY_2)).collect(),
+        copies: Vec::new(),
+        secondary: true,
+    });
+    plans.push(Plan {
+        num: JANE_SAVED_PLAN,
+        pat_num: SMITH_JANE,
+        status: "Saved",
+        heading: "Saved Treatment Plan",
+        entered: feb,
+        signed_by: Some("Jane Smith"),
+        attaches: Vec::new(),
+        copies: vec![
+            (exam, 0),
+            (cleaning, 0),
+            (filling, PRIORITY_1),
+            (buildup, PRIORITY_1),
+            (crown, PRIORITY_1),
+        ],
+        secondary: true,
+    });
 
-    // John: 200 on one plan, priorities spread over all of them, plus 1 on no plan.
+    // John: 200 on one plan with every priority, then one on no plan.
     let spread = [
         0,
         PRIORITY_1,
@@ -242,254 +256,298 @@ pub fn seed(ctx: &SeedContext) -> Result<(), BoxError> {
         PRIORITY_LOW,
         PRIORITY_RECMEND,
     ];
-    let mut john_big = Vec::new();
-    let mut john_priorities = Vec::new();
+    const TEETH: [&str; 12] = ["2", "3", "4", "5", "12", "13", "14", "15", "18", "19", "30", "31"];
+    const DATES: [&str; 4] = ["2025-01-07", "2025-02-04", "2025-04-15", "2025-05-20"];
+    const ITEMS: [Item; 10] = [
+        ("D2391", "", "O"),
+        ("D2391", "", "M"),
+        ("D2392", "", "MO"),
+        ("D2392", "", "DO"),
+        ("D2393", "", "MOD"),
+        ("D2740", "", ""),
+        ("D2750", "", ""),
+        ("D2950", "", ""),
+        ("D3330", "", ""),
+        ("D7140", "", ""),
+    ];
+    let mut rng = Rng::new(20);
+    let mut john_plan = Vec::new();
     for i in 0..JOHN_BIG_PLAN_SIZE {
-        let code = 3 + (rng.next_u64() % 10) as usize;
-        let tooth = POSTERIOR_TEETH[i % POSTERIOR_TEETH.len()];
-        let c = &CODES[code - 1];
-        let surf = c.surfaces[i % c.surfaces.len()];
-        let tooth = if c.needs_tooth { tooth } else { "" };
-        john_big.push(procedure(
-            2,
-            code,
-            tooth,
-            surf,
-            "TP",
-            &format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
-        ));
-        john_priorities.push(spread[i % spread.len()]);
+        let (cdt, _, surf) = rng.pick(&ITEMS);
+        let item = (cdt, TEETH[i % TEETH.len()], surf);
+        let proc_num = procs.add(SMITH_JOHN, "TP", DATES[i * DATES.len() / JOHN_BIG_PLAN_SIZE], item);
+        john_plan.push((proc_num, spread[i % spread.len()]));
     }
-    let john_unattached = vec![procedure(2, 1, "", "", "TP", "2025-11-01")];
+    procs.add(SMITH_JOHN, "TP", "2025-11-03", ("D4341", "", "LL"));
+    plans.push(Plan {
+        num: JOHN_BIG_PLAN,
+        pat_num: SMITH_JOHN,
+        status: "Active",
+        heading: "Active Treatment Plan",
+        entered: DATES[0],
+        signed_by: None,
+        attaches: john_plan,
+        copies: Vec::new(),
+        secondary: false,
+    });
 
-    // Seán: 4 on an Active plan; a Saved plan of 3 done earlier.
-    let sean_active = vec![
-        procedure(3, 6, "18", "MOD", "TP", "2025-08-08"),
-        procedure(3, 9, "18", "", "TP", "2025-08-08"),
-        procedure(3, 8, "18", "", "TP", "2025-08-08"),
-        procedure(3, 2, "", "", "TP", "2025-08-08"),
-    ];
-    let sean_done = vec![
-        procedure(3, 1, "", "", "C", "2024-12-02"),
-        procedure(3, 3, "", "", "C", "2024-12-02"),
-        procedure(3, 5, "12", "MO", "C", "2024-12-02"),
-    ];
-    let small = [
+    // Seán: a root canal and crown on 18 to do; a Saved plan from last winter, all done.
+    let (nov, dec, aug) = ("2024-11-18", "2024-12-02", "2025-08-08");
+    let sean_done: Vec<i64> = [("D0120", "", ""), ("D0274", "", ""), ("D2392", "12", "MO")]
+        .into_iter()
+        .map(|item| procs.add_completed(OBRIEN_SEAN, nov, dec, item))
+        .collect();
+    let sean_active = [
+        (("D3330", "18", ""), PRIORITY_1),
+        (("D2950", "18", ""), PRIORITY_1),
+        (("D2750", "18", ""), PRIORITY_1),
+        (("D1110", "", ""), PRIORITY_LOW),
+    ]
+    .into_iter()
+    .map(|(item, priority)| (procs.add(OBRIEN_SEAN, "TP", aug, item), priority))
+    .collect();
+    plans.push(Plan {
+        num: SEAN_ACTIVE_PLAN,
+        pat_num: OBRIEN_SEAN,
+        status: "Active",
+        heading: "Active Treatment Plan",
+        entered: nov,
+        signed_by: None,
+        attaches: sean_active,
+        copies: Vec::new(),
+        secondary: false,
+    });
+    plans.push(Plan {
+        num: SEAN_SAVED_PLAN,
+        pat_num: OBRIEN_SEAN,
+        status: "Saved",
+        heading: "Saved Treatment Plan",
+        entered: nov,
+        signed_by: None,
+        attaches: Vec::new(),
+        copies: sean_done.iter().map(|&p| (p, 0)).collect(),
+        secondary: false,
+    });
+
+    // Maria and Zoë: small Active plans.
+    for (num, pat_num, planned, items) in [
         (
-            4,
-            401,
-            vec![
-                procedure(4, 5, "3", "MO", "TP", "2025-07-01"),
-                procedure(4, 2, "", "", "TP", "2025-07-01"),
-            ],
+            MARIA_ACTIVE_PLAN,
+            DANGELO_MARIA,
+            "2025-07-01",
+            vec![(("D2392", "3", "MO"), PRIORITY_1), (("D1110", "", ""), 0)],
         ),
         (
-            5,
-            501,
+            ZOE_ACTIVE_PLAN,
+            MULLER_ZOE,
+            "2025-05-12",
             vec![
-                procedure(5, 12, "32", "", "TP", "2025-05-12"),
-                procedure(5, 14, "32", "", "TP", "2025-05-12"),
-                procedure(5, 1, "", "", "TP", "2025-05-12"),
+                (("D0220", "32", ""), 0),
+                (("D7140", "32", ""), PRIORITY_1),
+                (("D0120", "", ""), 0),
             ],
         ),
-    ];
+    ] {
+        let attaches = items
+            .into_iter()
+            .map(|(item, priority)| (procs.add(pat_num, "TP", planned, item), priority))
+            .collect();
+        plans.push(Plan {
+            num,
+            pat_num,
+            status: "Active",
+            heading: "Active Treatment Plan",
+            entered: planned,
+            signed_by: None,
+            attaches,
+            copies: Vec::new(),
+            secondary: false,
+        });
+    }
 
-    let mut insert_proc = tx.prepare(
+    insert_codes(ctx.tx)?;
+    insert_procedures(ctx.tx, &procs)?;
+    insert_plans(ctx.tx, &procs, &plans)?;
+    Ok(())
+}
+
+fn insert_codes(tx: &Transaction) -> rusqlite::Result<()> {
+    let mut insert =
+        tx.prepare("INSERT INTO procedurecode (CodeNum, ProcCode, Descript, AbbrDesc) VALUES (?1, ?2, ?3, ?4)")?;
+    for (i, (cdt, descript, abbr, _)) in CODES.iter().enumerate() {
+        insert.execute(rusqlite::params![i as i64 + 1, cdt, descript, abbr])?;
+    }
+    Ok(())
+}
+
+fn insert_procedures(tx: &Transaction, procs: &Procedures) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare(
         "INSERT INTO procedurelog (ProcNum, PatNum, ProcDate, ProcFee, Surf, ToothNum, ProcStatus, ProvNum, CodeNum,
-             ProcCode, Descript, ProcAbbr, DateTP, DateEntryC, DateTStamp, SecDateEntry)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             DateTP, DateEntryC, DateTStamp, SecDateEntry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    let all = jane_active
-        .iter()
-        .chain(&jane_unattached)
-        .chain(&jane_inactive)
-        .chain(&jane_done)
-        .chain(&john_big)
-        .chain(&john_unattached)
-        .chain(&sean_active)
-        .chain(&sean_done)
-        .chain(small.iter().flat_map(|(_, _, procs)| procs));
-    for p in all {
-        let Code {
-            num: code_num,
-            code,
-            descript,
-            abbr,
-            fee,
-            ..
-        } = CODES[p.code - 1];
-        let done = p.status == "C";
-        insert_proc.execute(rusqlite::params![
-            p.proc_num,
+    for (i, p) in procs.rows.iter().enumerate() {
+        let (code_num, _, _, fee) = code(p.cdt);
+        let dentist = if p.pat_num == OBRIEN_SEAN { DOC2 } else { DOC1 };
+        // A planned procedure's date is the day it was charted; a completed one's the day
+        // it was done, which is also when it was last edited.
+        let (proc_date, entry_c, stamp) = match p.completed {
+            Some(done) => (done, done, format!("{done} 16:45:12")),
+            None => (p.planned, "0001-01-01", format!("{} 09:30:00", p.planned)),
+        };
+        insert.execute(rusqlite::params![
+            Procedures::FIRST + i as i64,
             p.pat_num,
-            if done { p.date.as_str() } else { "0001-01-01" },
-            fee,
+            proc_date,
+            fee as f64 / 100.0,
             p.surf,
             p.tooth,
             p.status,
-            if p.code == 1 || p.code == 10 { 3 } else { 1 },
+            provider_for(p.cdt, dentist),
             code_num,
-            code,
-            descript,
-            abbr,
-            p.date,
-            if done { p.date.as_str() } else { "0001-01-01" },
-            format!("{} 09:30:00", p.date),
-            format!("{} 09:30:00", p.date),
+            p.planned,
+            entry_c,
+            stamp,
+            format!("{} 09:30:00", p.planned),
         ])?;
     }
+    Ok(())
+}
 
+fn insert_plans(tx: &Transaction, procs: &Procedures, plans: &[Plan]) -> rusqlite::Result<()> {
     let mut insert_plan = tx.prepare(
-        "INSERT INTO treatplan (TreatPlanNum, PatNum, DateTP, Heading, Note, TPStatus, SecDateEntry, SecDateTEdit,
-             DateTSigned, SignatureText, IsSigned)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO treatplan (TreatPlanNum, PatNum, DateTP, Heading, Note, TPStatus, SecUserNumEntry, SecDateEntry,
+             SecDateTEdit, DateTSigned, SignatureText, IsSigned)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10, ?11)",
     )?;
-    let note = "If you have dental insurance, please be aware that THIS IS AN ESTIMATE ONLY.";
-    let plans: [(i64, i64, &str, &str, &str, &str); 8] = [
-        (
-            JANE_ACTIVE_PLAN,
-            1,
-            "0001-01-01",
-            "Active Treatment Plan",
-            "Active",
-            "2025-09-02",
-        ),
-        (
-            JANE_INACTIVE_PLAN,
-            1,
-            "0001-01-01",
-            "Inactive Treatment Plan",
-            "Inactive",
-            "2025-06-20",
-        ),
-        (
-            JANE_SAVED_PLAN,
-            1,
-            "2025-03-11",
-            "Saved Treatment Plan",
-            "Saved",
-            "2025-03-11",
-        ),
-        (
-            JOHN_BIG_PLAN,
-            2,
-            "0001-01-01",
-            "Active Treatment Plan",
-            "Active",
-            "2025-01-01",
-        ),
-        (
-            SEAN_ACTIVE_PLAN,
-            3,
-            "0001-01-01",
-            "Active Treatment Plan",
-            "Active",
-            "2025-08-08",
-        ),
-        (
-            SEAN_SAVED_PLAN,
-            3,
-            "2024-12-02",
-            "Saved Treatment Plan",
-            "Saved",
-            "2024-12-02",
-        ),
-        (401, 4, "0001-01-01", "Active Treatment Plan", "Active", "2025-07-01"),
-        (501, 5, "0001-01-01", "Active Treatment Plan", "Active", "2025-05-12"),
-    ];
-    for (num, pat, date_tp, heading, status, entered) in plans {
-        let saved = status == "Saved";
-        insert_plan.execute(rusqlite::params![
-            num,
-            pat,
-            date_tp,
-            heading,
-            note,
-            status,
-            entered,
-            format!("{entered} 10:15:00"),
-            if saved {
-                format!("{entered} 10:20:00")
-            } else {
-                "0001-01-01 00:00:00".to_owned()
-            },
-            if saved { "Patient signed at the front desk" } else { "" },
-            saved as i64,
-        ])?;
-    }
-
     let mut insert_attach =
         tx.prepare("INSERT INTO treatplanattach (TreatPlanNum, ProcNum, Priority) VALUES (?1, ?2, ?3)")?;
-    for (p, priority) in jane_active.iter().zip(jane_priorities) {
-        insert_attach.execute([JANE_ACTIVE_PLAN, p.proc_num, priority])?;
-    }
-    for (p, priority) in jane_inactive.iter().zip([PRIORITY_1, PRIORITY_2, PRIORITY_2]) {
-        insert_attach.execute([JANE_INACTIVE_PLAN, p.proc_num, priority])?;
-    }
-    for (p, priority) in john_big.iter().zip(john_priorities) {
-        insert_attach.execute([JOHN_BIG_PLAN, p.proc_num, priority])?;
-    }
-    for (p, priority) in sean_active
-        .iter()
-        .zip([PRIORITY_1, PRIORITY_1, PRIORITY_1, PRIORITY_LOW])
-    {
-        insert_attach.execute([SEAN_ACTIVE_PLAN, p.proc_num, priority])?;
-    }
-    for (_, plan, procs) in &small {
-        for (i, p) in procs.iter().enumerate() {
-            insert_attach.execute([*plan, p.proc_num, if i == 0 { PRIORITY_1 } else { 0 }])?;
-        }
-    }
-
-    // Saved plans: frozen copies with insurance estimates. Patient = fee - insurance - discount.
-    let mut insert_tp = tx.prepare(
-        "INSERT INTO proctp (TreatPlanNum, PatNum, ProcNumOrig, ItemOrder, Priority, ToothNumTP, Surf, ProcCode, Descript,
-             FeeAmt, PriInsAmt, SecInsAmt, PatAmt, Discount, ProcAbbr, ProvNum, DateTP, SecDateEntry, SecDateTEdit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?16, ?17)",
+    let mut insert_copy = tx.prepare(
+        "INSERT INTO proctp (TreatPlanNum, PatNum, ProcNumOrig, ItemOrder, Priority, ToothNumTP, Surf, ProcCode,
+             Descript, FeeAmt, PriInsAmt, SecInsAmt, PatAmt, Discount, ProcAbbr, SecUserNumEntry, SecDateEntry,
+             SecDateTEdit, ProvNum, DateTP)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?17, ?18, ?16)",
     )?;
-    let jane_saved: Vec<&Procedure> = jane_done.iter().chain(jane_active.iter().take(2)).collect();
-    for (plan, procs) in [
-        (JANE_SAVED_PLAN, jane_saved),
-        (SEAN_SAVED_PLAN, sean_done.iter().collect()),
-    ] {
-        let date: String = if plan == JANE_SAVED_PLAN {
-            "2025-03-11".into()
-        } else {
-            "2024-12-02".into()
-        };
-        for (order, p) in procs.iter().enumerate() {
-            let Code {
-                code,
-                descript,
-                abbr,
-                fee,
-                ..
-            } = CODES[p.code - 1];
-            let primary = (fee * 0.6).round();
-            let secondary = if order % 2 == 0 { (fee * 0.1).round() } else { 0.0 };
-            let discount = if order == 0 { 10.0 } else { 0.0 };
-            let patient = fee - primary - secondary - discount;
-            let priority = [PRIORITY_1, PRIORITY_2, 0][order % 3];
-            insert_tp.execute(rusqlite::params![
-                plan,
-                p.pat_num,
-                p.proc_num,
+    for plan in plans {
+        let saved = plan.status == "Saved";
+        insert_plan.execute(rusqlite::params![
+            plan.num,
+            plan.pat_num,
+            if saved { plan.entered } else { "0001-01-01" },
+            plan.heading,
+            NOTE,
+            plan.status,
+            plan.entered,
+            format!("{} 10:15:00", plan.entered),
+            match plan.signed_by {
+                Some(_) => format!("{} 10:20:00", plan.entered),
+                None => "0001-01-01 00:00:00".to_owned(),
+            },
+            plan.signed_by.unwrap_or(""),
+            plan.signed_by.is_some(),
+        ])?;
+        for &(proc_num, priority) in &plan.attaches {
+            let p = procs.get(proc_num);
+            assert_eq!(p.pat_num, plan.pat_num, "an attach must be the plan's patient's");
+            insert_attach.execute([plan.num, proc_num, priority])?;
+        }
+        for (order, &(proc_num, priority)) in plan.copies.iter().enumerate() {
+            let p = procs.get(proc_num);
+            let (_, descript, abbr, fee) = code(p.cdt);
+            let estimate = Estimate::of(p.cdt, fee, plan.secondary);
+            let dentist = if p.pat_num == OBRIEN_SEAN { DOC2 } else { DOC1 };
+            insert_copy.execute(rusqlite::params![
+                plan.num,
+                plan.pat_num,
+                proc_num,
                 order as i64,
                 priority,
                 p.tooth,
                 p.surf,
-                code,
+                p.cdt,
                 descript,
-                fee,
-                primary,
-                secondary,
-                patient,
-                discount,
+                fee as f64 / 100.0,
+                estimate.primary as f64 / 100.0,
+                estimate.secondary as f64 / 100.0,
+                estimate.patient as f64 / 100.0,
+                estimate.discount as f64 / 100.0,
                 abbr,
-                date,
-                format!("{date} 10:20:00"),
+                plan.entered,
+                format!("{} 10:15:00", plan.entered),
+                provider_for(p.cdt, dentist),
             ])?;
         }
     }
     Ok(())
+}
+
+/// A Saved plan's estimate of one procedure, in cents, adding up:
+/// fee = primary + secondary + discount + patient.
+#[derive(Debug, PartialEq)]
+struct Estimate {
+    primary: i64,
+    secondary: i64,
+    discount: i64,
+    patient: i64,
+}
+
+impl Estimate {
+    /// The usual 100/80/50 plan: diagnostic and preventive in full, basic at 80%, major
+    /// (crowns, buildups, implants) at 50%, where the office takes 5% off the fee.
+    fn of(cdt: &str, fee: i64, secondary: bool) -> Estimate {
+        let major = cdt.starts_with("D27") || cdt == "D2950" || cdt.starts_with("D6");
+        let percent = if cdt.starts_with("D0") || cdt.starts_with("D1") {
+            100
+        } else if major {
+            50
+        } else {
+            80
+        };
+        let discount = if major { fee * 5 / 100 } else { 0 };
+        let primary = (fee - discount) * percent / 100;
+        let secondary = if secondary { (fee - discount - primary) / 2 } else { 0 };
+        Estimate {
+            primary,
+            secondary,
+            discount,
+            patient: fee - discount - primary - secondary,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_add_up_to_the_fee() {
+        assert_eq!(
+            Estimate::of("D2740", 125000, true),
+            Estimate {
+                primary: 59375,
+                secondary: 29687,
+                discount: 6250,
+                patient: 29688
+            }
+        );
+        assert_eq!(Estimate::of("D0120", 6500, true).patient, 0);
+        for (cdt, _, _, fee) in CODES {
+            for secondary in [false, true] {
+                let e = Estimate::of(cdt, fee, secondary);
+                assert_eq!(e.primary + e.secondary + e.discount + e.patient, fee, "{cdt}");
+                assert!(e.patient >= 0 && e.secondary >= 0);
+            }
+        }
+    }
+
+    #[test]
+    fn every_code_is_in_the_fee_schedule() {
+        assert_eq!(
+            code("D0120"),
+            (1, "periodic oral evaluation - established patient", "PerEx", 6500)
+        );
+        assert_eq!(code("D6010").0, CODES.len() as i64);
+        assert_eq!(provider_for("D4341", DOC2), HYG1);
+        assert_eq!(provider_for("D2740", DOC2), DOC2);
+    }
 }

@@ -103,6 +103,31 @@ pub fn pat_nums(items: &serde_json::Value) -> Vec<i64> {
         .collect()
 }
 
+/// Same field names as the documented example, and each value of the same JSON type, whole
+/// numbers told from decimals ("FeeAmt": 204.0 is not 204). Fields in `lenient` skip the type
+/// check, for a page's own inconsistencies (the patient list example's numeric Zip).
+pub fn assert_shaped_like(actual: &serde_json::Value, documented: &str, lenient: &[&str]) {
+    let documented: serde_json::Value = serde_json::from_str(documented).unwrap();
+    assert_eq!(sorted_keys(actual), sorted_keys(&documented));
+    for (name, doc_value) in documented.as_object().unwrap() {
+        if lenient.contains(&name.as_str()) {
+            continue;
+        }
+        let kind = |v: &serde_json::Value| match v {
+            serde_json::Value::Number(n) if n.is_f64() => "decimal",
+            serde_json::Value::Number(_) => "whole number",
+            serde_json::Value::String(_) => "string",
+            other => panic!("unexpected {other}"),
+        };
+        assert_eq!(
+            kind(&actual[name]),
+            kind(doc_value),
+            "{name}: {} vs {doc_value}",
+            actual[name]
+        );
+    }
+}
+
 pub fn sorted_keys(value: &serde_json::Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().expect("an object").keys().cloned().collect();
     keys.sort();
