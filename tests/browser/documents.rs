@@ -234,13 +234,7 @@ async fn an_image_and_a_pdf_are_uploaded_through_the_file_input_with_chosen_cate
     assert!(photo.contains("Photos"), "{photo}");
     let consent = wait_for_row(&b, "consent-form").await;
     assert!(consent.contains("Documents"), "{consent}");
-    let uploads = b
-        .sandbox
-        .knobs
-        .requests()
-        .iter()
-        .filter(|r| r.starts_with("POST /documents/Upload"))
-        .count();
+    let uploads = b.requests_starting("POST /documents/Upload");
     assert_eq!(uploads, 2);
     b.close().await;
 }

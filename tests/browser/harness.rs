@@ -217,6 +217,16 @@ impl Browser {
         self.wait_for_text(".test-result", "Connected.").await;
     }
 
+    /// How many requests the sandbox has logged that start with `prefix` ("POST /documents/Upload").
+    pub fn requests_starting(&self, prefix: &str) -> usize {
+        self.sandbox
+            .knobs
+            .requests()
+            .iter()
+            .filter(|r| r.starts_with(prefix))
+            .count()
+    }
+
     /// Opens a patient screen from the patient's summary by its tab (`tab` ends its link),
     /// twice: returns the requests ("METHOD /path", no query) the screen made the first time
     /// (cold) and after going back to the summary (warm).

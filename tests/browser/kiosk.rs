@@ -286,13 +286,7 @@ async fn a_failed_upload_is_retried_and_lands_once() {
     take_photo_and_send(&b, &photo(&dir, "front.jpg"), "Insurance card, back").await;
     take_photo_and_send(&b, &photo(&dir, "back.jpg"), "Photo ID").await;
     b.sandbox.knobs.stop_failing();
-    let uploads = b
-        .sandbox
-        .knobs
-        .requests()
-        .iter()
-        .filter(|r| r.starts_with("POST /documents/Upload"))
-        .count();
+    let uploads = b.requests_starting("POST /documents/Upload");
     assert_eq!(
         uploads, 5,
         "each card photo failed once and was retried: 3 photos, 5 requests"
