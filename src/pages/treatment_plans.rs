@@ -158,6 +158,7 @@ fn PlanDetail(plan: TreatPlan, context: PlanContext) -> impl IntoView {
 fn AttachedProcedures(plan: TreatPlan, context: PlanContext) -> impl IntoView {
     let client = context.client.clone();
     let plan_num = plan.treat_plan_num;
+    let plan_status = plan.tp_status.clone();
     let attaches = LocalResource::new(move || {
         let client = client.clone();
         async move { client.treat_plan_attaches(plan_num).await.map_err(|e| e.message()) }
@@ -166,9 +167,10 @@ fn AttachedProcedures(plan: TreatPlan, context: PlanContext) -> impl IntoView {
         <Suspense fallback=|| view! { <Loading what="Loading the plan's procedures…" /> }>
             {move || {
                 let context = context.clone();
+                let plan_status = plan_status.clone();
                 Suspend::new(async move {
                     match attaches.await {
-                        Ok(attaches) => view! { <PlanEditor plan_num attaches context /> }.into_any(),
+                        Ok(attaches) => view! { <PlanEditor plan_num plan_status attaches context /> }.into_any(),
                         Err(message) => view! { <ErrorNotice message /> }.into_any(),
                     }
                 })
@@ -202,7 +204,12 @@ enum Notice {
 }
 
 #[component]
-fn PlanEditor(plan_num: i64, attaches: Vec<TreatPlanAttach>, context: PlanContext) -> impl IntoView {
+fn PlanEditor(
+    plan_num: i64,
+    plan_status: String,
+    attaches: Vec<TreatPlanAttach>,
+    context: PlanContext,
+) -> impl IntoView {
     let PlanContext {
         client,
         priorities,
@@ -346,7 +353,7 @@ fn PlanEditor(plan_num: i64, attaches: Vec<TreatPlanAttach>, context: PlanContex
                 </tr>
             </tfoot>
         </table>
-        <AttachForm plan_num rows procedures priorities client on_attached />
+        <AttachForm plan_num plan_status rows procedures priorities client on_attached />
     }
 }
 
@@ -466,6 +473,7 @@ fn ProcedureRow(row: PlanRow, priorities: Arc<Vec<Definition>>, on_change: Callb
 #[component]
 fn AttachForm(
     plan_num: i64,
+    plan_status: String,
     rows: RwSignal<Vec<PlanRow>>,
     procedures: Arc<Vec<ProcedureLog>>,
     priorities: Arc<Vec<Definition>>,
@@ -477,7 +485,7 @@ fn AttachForm(
         Memo::new(move |_| {
             rows.with(|rows| {
                 let attaches: Vec<TreatPlanAttach> = rows.iter().map(|r| r.attach.clone()).collect();
-                attachable(&procedures, &attaches)
+                attachable(&procedures, &attaches, &plan_status)
                     .into_iter()
                     .cloned()
                     .collect::<Vec<_>>()

@@ -354,12 +354,22 @@ pub fn total_cents(groups: &[PriorityGroup]) -> i64 {
     groups.iter().map(|g| g.subtotal_cents).sum()
 }
 
-/// The patient's treatment-planned procedures not yet on this plan, for "Attach".
-pub fn attachable<'a>(procedures: &'a [ProcedureLog], attaches: &[TreatPlanAttach]) -> Vec<&'a ProcedureLog> {
+/// The patient's treatment-planned procedures not yet on this plan, for "Attach". An Inactive
+/// plan may also hold "Treatment Planned Inactive" (TPi) procedures (manual-treatmentplan.md).
+pub fn attachable<'a>(
+    procedures: &'a [ProcedureLog],
+    attaches: &[TreatPlanAttach],
+    plan_status: &str,
+) -> Vec<&'a ProcedureLog> {
     let attached: std::collections::HashSet<i64> = attaches.iter().map(|a| a.proc_num).collect();
+    let allowed: &[&str] = if plan_status == "Inactive" {
+        &["TP", "TPi"]
+    } else {
+        &["TP"]
+    };
     procedures
         .iter()
-        .filter(|p| p.proc_status == "TP" && !attached.contains(&p.proc_num))
+        .filter(|p| allowed.contains(&p.proc_status.as_str()) && !attached.contains(&p.proc_num))
         .collect()
 }
 
@@ -462,15 +472,20 @@ mod tests {
     }
 
     #[test]
-    fn attachable_is_tp_procedures_not_on_the_plan() {
+    fn attachable_is_tp_procedures_not_on_the_plan_and_tpi_too_on_inactive_plans() {
         let mut done = proc(3, 1.0, "", "");
         done.proc_status = "C".into();
-        let procs = vec![proc(1, 1.0, "", ""), proc(2, 1.0, "", ""), done];
-        let nums: Vec<i64> = attachable(&procs, &[attach(1, 1, 0, "")])
-            .iter()
-            .map(|p| p.proc_num)
-            .collect();
-        assert_eq!(nums, vec![2]);
+        let mut inactive = proc(4, 1.0, "", "");
+        inactive.proc_status = "TPi".into();
+        let procs = vec![proc(1, 1.0, "", ""), proc(2, 1.0, "", ""), done, inactive];
+        let nums = |status: &str| -> Vec<i64> {
+            attachable(&procs, &[attach(1, 1, 0, "")], status)
+                .iter()
+                .map(|p| p.proc_num)
+                .collect()
+        };
+        assert_eq!(nums("Active"), vec![2]);
+        assert_eq!(nums("Inactive"), vec![2, 4]);
     }
 
     #[test]
