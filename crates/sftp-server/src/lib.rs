@@ -1,0 +1,206 @@
+//! A small SFTP server for Chairside's tests and demo: real SSH (russh) with one username and
+//! password, and the SFTP protocol (russh-sftp) over one local folder, which is the whole
+//! of the server's "/", as on a chrooted SFTP site. Relative paths start at "/" too.
+//!
+//! It binds to loopback, keeps everything in memory except the folder, and stops when the
+//! `SftpServer` is dropped. Passwords are compared, never logged.
+
+mod files;
+
+use russh::keys::ssh_key::private::Ed25519Keypair;
+use russh::keys::PrivateKey;
+use russh::server::{Auth, ChannelOpenHandle, Msg, RunningServerHandle, Server as _, Session};
+use russh::{Channel, ChannelId, MethodKind, MethodSet};
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// A running server. Dropping it stops it and closes its sessions.
+pub struct SftpServer {
+    addr: SocketAddr,
+    root: PathBuf,
+    username: String,
+    password: String,
+    handle: RunningServerHandle,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl SftpServer {
+    /// Serves `root` on 127.0.0.1 at a free port, on the current tokio runtime.
+    pub async fn start(root: impl Into<PathBuf>, username: &str, password: &str) -> io::Result<SftpServer> {
+        Self::start_on((Ipv4Addr::LOCALHOST, 0).into(), root, username, password).await
+    }
+
+    pub async fn start_on(
+        bind: SocketAddr,
+        root: impl Into<PathBuf>,
+        username: &str,
+        password: &str,
+    ) -> io::Result<SftpServer> {
+        let root = std::fs::canonicalize(root.into())?;
+        if !root.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "the SFTP root must be a folder",
+            ));
+        }
+        let listener = TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let config = Arc::new(russh::server::Config {
+            methods: MethodSet::from(&[MethodKind::Password][..]),
+            // A wrong password is answered quickly: tests try one on purpose.
+            auth_rejection_time: Duration::from_millis(100),
+            auth_rejection_time_initial: Some(Duration::ZERO),
+            inactivity_timeout: Some(Duration::from_secs(300)),
+            keys: vec![host_key()?],
+            ..Default::default()
+        });
+        let mut server = Server {
+            root: Arc::new(root.clone()),
+            username: Arc::from(username),
+            password: Arc::from(password),
+        };
+        let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let running = server.run_on_socket(config, &listener);
+            let _ = handle_tx.send(running.handle());
+            running.await
+        });
+        let handle = handle_rx
+            .await
+            .map_err(|_| io::Error::other("the SFTP server stopped while starting"))?;
+        Ok(SftpServer {
+            addr,
+            root,
+            username: username.to_owned(),
+            password: password.to_owned(),
+            handle,
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// "127.0.0.1:PORT": the first segment of an SftpAddress that names this server.
+    pub fn host(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// The local folder that is the server's "/".
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where a server path ("/exports/a.png" or "exports/a.png") is on this machine.
+    pub fn local_path(&self, path: &str) -> PathBuf {
+        files::Jail::new(self.root.clone())
+            .local(path)
+            .expect("a path inside the SFTP root")
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl Drop for SftpServer {
+    fn drop(&mut self) {
+        self.handle.shutdown("the server is stopping".into());
+        self.task.abort();
+    }
+}
+
+/// A fresh Ed25519 host key per server: clients of a throwaway server cannot pin it anyway.
+fn host_key() -> io::Result<PrivateKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| io::Error::other(format!("no randomness for a host key: {e}")))?;
+    Ok(PrivateKey::from(Ed25519Keypair::from_seed(&seed)))
+}
+
+#[derive(Clone)]
+struct Server {
+    root: Arc<PathBuf>,
+    username: Arc<str>,
+    password: Arc<str>,
+}
+
+impl russh::server::Server for Server {
+    type Handler = Connection;
+
+    fn new_client(&mut self, _peer: Option<SocketAddr>) -> Connection {
+        Connection {
+            server: self.clone(),
+            authenticated: false,
+            channels: HashMap::new(),
+        }
+    }
+}
+
+/// One SSH connection: password authentication, then session channels that may start SFTP.
+struct Connection {
+    server: Server,
+    authenticated: bool,
+    channels: HashMap<ChannelId, Channel<Msg>>,
+}
+
+impl russh::server::Handler for Connection {
+    type Error = russh::Error;
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        if user == &*self.server.username && password == &*self.server.password {
+            self.authenticated = true;
+            Ok(Auth::Accept)
+        } else {
+            Ok(Auth::Reject {
+                proceed_with_methods: None,
+                partial_success: false,
+            })
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.authenticated {
+            self.channels.insert(channel.id(), channel);
+            reply.accept().await;
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        session.close(channel)?;
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel_id: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        match self.channels.remove(&channel_id) {
+            Some(channel) if name == "sftp" => {
+                session.channel_success(channel_id)?;
+                let files = files::Files::new(files::Jail::new(self.server.root.as_ref().clone()));
+                russh_sftp::server::run(channel.into_stream(), files).await;
+            }
+            _ => session.channel_failure(channel_id)?,
+        }
+        Ok(())
+    }
+}
