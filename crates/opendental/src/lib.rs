@@ -11,6 +11,7 @@ pub mod error;
 pub mod models;
 pub mod paging;
 pub mod query;
+pub mod sftp;
 pub mod tooth;
 pub mod treatment;
 pub mod wire;

@@ -2,12 +2,24 @@
 //! until Ctrl-C or SIGTERM.
 
 use chairside_sandbox::{Config, Sandbox};
+use chairside_sftp_server::SftpServer;
 use clap::Parser;
 use std::process::ExitCode;
 
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    /// Also start a demo SFTP site on 127.0.0.1 (a free port), for trying the SFTP document
+    /// methods; its files are kept in <data-dir>/sftp (a temporary folder with --memory).
+    #[arg(long)]
+    demo_sftp: bool,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let Cli { config, demo_sftp } = Cli::parse();
     if let Some(dir) = &config.app_dir {
         if !dir.join("index.html").is_file() {
             eprintln!(
@@ -31,9 +43,39 @@ async fn main() -> ExitCode {
         config.developer_key,
         config.customer_key
     );
+    let _sftp = if demo_sftp {
+        match start_demo_sftp(&config).await {
+            Ok(server) => Some(server),
+            Err(e) => {
+                eprintln!("chairside-sandbox: the demo SFTP site did not start: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
     stop_signal().await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// A local SFTP site with a fresh password, printed so a person can type it into the app.
+async fn start_demo_sftp(config: &Config) -> std::io::Result<SftpServer> {
+    let root = if config.memory {
+        std::env::temp_dir().join(format!("chairside-demo-sftp-{}", std::process::id()))
+    } else {
+        config.data_dir.join("sftp")
+    };
+    std::fs::create_dir_all(root.join("incoming"))?;
+    let password = chairside_sftp_server::random_password()?;
+    let server = SftpServer::start(&root, "chairside", &password).await?;
+    println!(
+        "Demo SFTP site: {host}/ (username chairside, password {password}); its files are in {}. Put a file in \
+         incoming/ and use the address {host}/incoming/<file name> with UploadSftp.",
+        root.display(),
+        host = server.host(),
+    );
+    Ok(server)
 }
 
 async fn stop_signal() {

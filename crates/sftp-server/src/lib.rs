@@ -204,3 +204,14 @@ impl russh::server::Handler for Connection {
         Ok(())
     }
 }
+
+/// A throwaway password for a demo server: 16 random letters and digits.
+pub fn random_password() -> io::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| io::Error::other(format!("no randomness for a password: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}

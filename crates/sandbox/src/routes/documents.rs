@@ -105,6 +105,7 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/Upload", post(upload))
         .route("/documents/SetByUrl", post(set_by_url))
         .route("/documents/{DocNum}", get(single).put(update).delete(delete))
+        .merge(super::documents_sftp::routes())
 }
 
 // ---- GET ----
@@ -227,7 +228,7 @@ impl SetByUrlBody {
     }
 }
 
-fn required<T>(value: Option<T>, name: &str) -> ApiResult<T> {
+pub(crate) fn required<T>(value: Option<T>, name: &str) -> ApiResult<T> {
     value.ok_or_else(|| ApiError::bad_request(format!("{name} is required.")))
 }
 
@@ -259,26 +260,11 @@ async fn upload(State(state): State<AppState>, ApiJson(body): ApiJson<UploadBody
         note
     };
     drop(raw_base64);
-    let created = with_db(&state, |conn| insert_document(conn, &patient, info, &extension, note))?;
-    if at_once {
-        let atoz_dir = state.atoz_dir.clone();
-        let (folder, file_name) = (patient.image_folder.clone(), created.file_name.clone());
-        let written = tokio::task::spawn_blocking(move || atoz::write_file(&atoz_dir, &folder, &file_name, &bytes))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            // No row without its file.
-            let doc_num = created.doc_num;
-            with_db(&state, |conn| {
-                conn.execute("DELETE FROM document WHERE DocNum = ?1", [doc_num])?;
-                Ok(())
-            })?;
-            return Err(ApiError::Internal(format!(
-                "The sandbox could not write the file to its A-to-Z folder: {e}"
-            )));
-        }
-    }
+    let created = if at_once {
+        insert_with_file(&state, &patient, info, &extension, bytes).await?
+    } else {
+        with_db(&state, |conn| insert_document(conn, &patient, info, &extension, note))?
+    };
     Ok(created_response(created))
 }
 
@@ -297,13 +283,44 @@ async fn set_by_url(State(state): State<AppState>, ApiJson(body): ApiJson<SetByU
     Ok(created_response(created))
 }
 
-fn created_response(document: Document) -> Response {
+pub(crate) fn created_response(document: Document) -> Response {
     let location = format!("/api/v1/documents/{}", document.doc_num);
     (StatusCode::CREATED, [(header::LOCATION, location)], Json(document)).into_response()
 }
 
+/// A new document whose file is stored at once (Upload, UploadSftp). No row without its file:
+/// if the file cannot be written the row is removed again.
+pub(crate) async fn insert_with_file(
+    state: &AppState,
+    patient: &Patient,
+    info: ImageInfo,
+    extension: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<Document> {
+    let created = with_db(state, |conn| {
+        insert_document(conn, patient, info, extension, String::new())
+    })?;
+    let atoz_dir = state.atoz_dir.clone();
+    let (folder, file_name) = (patient.image_folder.clone(), created.file_name.clone());
+    let written = tokio::task::spawn_blocking(move || atoz::write_file(&atoz_dir, &folder, &file_name, &bytes))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        let doc_num = created.doc_num;
+        with_db(state, |conn| {
+            conn.execute("DELETE FROM document WHERE DocNum = ?1", [doc_num])?;
+            Ok(())
+        })?;
+        return Err(ApiError::Internal(format!(
+            "The sandbox could not write the file to its A-to-Z folder: {e}"
+        )));
+    }
+    Ok(created)
+}
+
 /// Inserts the row; its FileName needs the DocNum, so it is set in the same transaction.
-fn insert_document(
+pub(crate) fn insert_document(
     conn: &mut Connection,
     patient: &Patient,
     info: ImageInfo,
@@ -416,7 +433,7 @@ async fn delete(State(state): State<AppState>, Path(doc_num): Path<String>) -> A
 // ---- Lookups ----
 
 /// Runs `f` on the database; `f` may fail with any API error (404, 400) as well as SQL ones.
-fn with_db<T>(state: &AppState, f: impl FnOnce(&mut Connection) -> ApiResult<T>) -> ApiResult<T> {
+pub(crate) fn with_db<T>(state: &AppState, f: impl FnOnce(&mut Connection) -> ApiResult<T>) -> ApiResult<T> {
     state.db.call(|conn| Ok(f(conn)))?
 }
 
@@ -427,7 +444,7 @@ fn parse_doc_num(doc_num: &str) -> ApiResult<i64> {
         .map_err(|_| ApiError::bad_request(format!("DocNum \"{doc_num}\" is not a number.")))
 }
 
-fn find_document(conn: &Connection, doc_num: i64) -> ApiResult<Document> {
+pub(crate) fn find_document(conn: &Connection, doc_num: i64) -> ApiResult<Document> {
     conn.query_row(
         &format!("{SELECT_DOCUMENT} WHERE d.DocNum = ?1"),
         [doc_num],
@@ -438,16 +455,16 @@ fn find_document(conn: &Connection, doc_num: i64) -> ApiResult<Document> {
 }
 
 /// What a document's file name and folder need from its patient.
-struct Patient {
-    pat_num: i64,
-    l_name: String,
-    f_name: String,
-    image_folder: String,
+pub(crate) struct Patient {
+    pub pat_num: i64,
+    pub l_name: String,
+    pub f_name: String,
+    pub image_folder: String,
 }
 
 /// The patient, with an image folder: like Open Dental, one is named and saved the first
 /// time a patient without one gets a document.
-fn find_patient(conn: &Connection, pat_num: i64) -> ApiResult<Patient> {
+pub(crate) fn find_patient(conn: &Connection, pat_num: i64) -> ApiResult<Patient> {
     let patient = conn
         .query_row(
             "SELECT PatNum, LName, FName, ImageFolder FROM patient WHERE PatNum = ?1 AND PatStatus <> 'Deleted'",
@@ -477,7 +494,7 @@ fn find_patient(conn: &Connection, pat_num: i64) -> ApiResult<Patient> {
 
 /// Image-info fields after checking; `None` = not sent. The category is always known: the
 /// default (new documents) or the current one (PUT) when not sent.
-struct ImageInfo {
+pub(crate) struct ImageInfo {
     description: Option<String>,
     date_created: Option<String>,
     doc_category: i64,
@@ -488,7 +505,7 @@ struct ImageInfo {
 }
 
 /// Upload and SetByUrl: any provider on file (or 0) may be named.
-fn check_new_fields(conn: &Connection, fields: &DocumentFields) -> ApiResult<ImageInfo> {
+pub(crate) fn check_new_fields(conn: &Connection, fields: &DocumentFields) -> ApiResult<ImageInfo> {
     check_fields(conn, fields, None)
 }
 
@@ -611,7 +628,7 @@ fn check_print_heading(value: &str) -> ApiResult<bool> {
 
 /// ".jpg": a dot and 1-10 letters or digits. "jpg" without the dot is taken as ".jpg", since
 /// the intent is plain; the case is kept, as Open Dental keeps it.
-fn check_extension(value: &str) -> ApiResult<String> {
+pub(crate) fn check_extension(value: &str) -> ApiResult<String> {
     let value = value.trim();
     let bare = value.strip_prefix('.').unwrap_or(value);
     if (1..=10).contains(&bare.len()) && bare.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -626,7 +643,7 @@ fn check_extension(value: &str) -> ApiResult<String> {
 
 /// The file's bytes. Whitespace (line breaks every 76 characters, as some encoders write) is
 /// ignored, as .NET's Convert.FromBase64String does; anything else must be standard base64.
-fn decode_base64(raw: &str) -> ApiResult<Vec<u8>> {
+pub(crate) fn decode_base64(raw: &str) -> ApiResult<Vec<u8>> {
     let engine = base64::engine::general_purpose::STANDARD;
     let decoded = if raw.bytes().any(|b| b.is_ascii_whitespace()) {
         let compact: Vec<u8> = raw.bytes().filter(|b| !b.is_ascii_whitespace()).collect();

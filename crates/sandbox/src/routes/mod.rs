@@ -2,6 +2,7 @@
 
 pub mod definitions;
 pub mod documents;
+pub mod documents_sftp;
 pub mod patients;
 pub mod providers;
 pub mod treatment;
