@@ -12,6 +12,7 @@ use opendental::{
     models::{Definition, Patient, PatientListItem, Provider},
     paging::fetch_all,
     query::{self, Query},
+    sftp::{DownloadMount, DownloadSftp, SftpFiles, SftpLocation, SftpLogin, SftpUploaded, Thumbnails, UploadSftp},
     treatment::{NewTreatPlanAttach, PriorityUpdate, ProcTp, ProcedureLog, TreatPlan, TreatPlanAttach},
     ApiError, Credentials,
 };
@@ -203,6 +204,38 @@ impl Client {
 
     pub async fn set_by_url(&self, request: &SetByUrl) -> Result<Document, ApiError> {
         self.send_json(Method::POST, "documents/SetByUrl", request).await
+    }
+
+    /// Documents POST UploadSftp: Open Dental pulls the file from the SFTP site.
+    pub async fn upload_sftp(&self, request: &UploadSftp) -> Result<SftpUploaded, ApiError> {
+        self.send_sftp("documents/UploadSftp", request, &request.login).await
+    }
+
+    /// Documents POST DownloadSftp: a document's file, or a mount's composite, onto the site.
+    pub async fn download_sftp(&self, request: &DownloadSftp) -> Result<SftpLocation, ApiError> {
+        self.send_sftp("documents/DownloadSftp", request, &request.login).await
+    }
+
+    /// Documents POST Thumbnails: 100×100 images of the patient's image documents.
+    pub async fn thumbnails(&self, request: &Thumbnails) -> Result<SftpFiles, ApiError> {
+        self.send_sftp("documents/Thumbnails", request, &request.login).await
+    }
+
+    /// Documents POST DownloadMount: each image of a mount, as its own file.
+    pub async fn download_mount(&self, request: &DownloadMount) -> Result<SftpFiles, ApiError> {
+        self.send_sftp("documents/DownloadMount", request, &request.login).await
+    }
+
+    /// An SFTP method's POST. Its password is scrubbed from any message, like the keys.
+    async fn send_sftp<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        request: &impl Serialize,
+        login: &SftpLogin,
+    ) -> Result<T, ApiError> {
+        self.send_json(Method::POST, path, request)
+            .await
+            .map_err(|e| e.redacted(&[&login.password]))
     }
 
     /// POST Upload of `file`. The size limit is checked from the file's size before anything is

@@ -44,7 +44,7 @@ async fn alerts(b: &Browser) -> Vec<String> {
         .collect()
 }
 
-async fn wait_for_row(b: &Browser, needle: &str) -> String {
+pub(crate) async fn wait_for_row(b: &Browser, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Some(row) = row_texts(b).await.into_iter().find(|r| r.contains(needle)) {

@@ -5,5 +5,6 @@ mod bench;
 mod documents;
 mod harness;
 mod kiosk;
+mod sftp;
 mod shell;
 mod treatment_plans;

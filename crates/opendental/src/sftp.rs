@@ -251,10 +251,27 @@ pub struct SftpFile {
     pub file_name: String,
 }
 
-/// DownloadSftp's answer: 201 with where the file was saved.
+/// DownloadSftp's answer: 201 with where the file was saved. The page writes it as
+/// `"location": The full filepath of the saved file`, so a bare string is read as well.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(from = "LocationWire")]
 pub struct SftpLocation {
     pub location: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LocationWire {
+    Object { location: String },
+    Text(String),
+}
+
+impl From<LocationWire> for SftpLocation {
+    fn from(wire: LocationWire) -> Self {
+        match wire {
+            LocationWire::Object { location } | LocationWire::Text(location) => SftpLocation { location },
+        }
+    }
 }
 
 /// Thumbnails' and DownloadMount's answer: 201 with the files written, or 200 with a message
@@ -379,6 +396,10 @@ mod tests {
                 },
             ])
         );
+        for answer in [r#"{"location":"site/a/b.png"}"#, r#""site/a/b.png""#] {
+            let location: SftpLocation = serde_json::from_str(answer).unwrap();
+            assert_eq!(location.location, "site/a/b.png");
+        }
         let nothing: SftpFiles = serde_json::from_str(&format!("\"{NO_THUMBNAILS}\"")).unwrap();
         assert_eq!(nothing, SftpFiles::Nothing(NO_THUMBNAILS.into()));
         let uploaded: SftpUploaded = serde_json::from_str(

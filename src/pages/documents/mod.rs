@@ -1,6 +1,6 @@
 //! The patient's documents and images: the list (all pages, with category names, mounts as
 //! mounts, pending imports badged), a detail panel to edit or delete, uploads with progress,
-//! and adding by URL.
+//! adding by URL, and the SFTP methods (import from, and send to, the office's SFTP site).
 //!
 //! Requests: image categories (cached per session) and the documents listing: 2 cold, 1 warm.
 //! Providers are fetched (once per session) only when a form that needs them opens.
@@ -9,6 +9,7 @@ mod by_url;
 mod detail;
 mod fields;
 mod list;
+mod sftp;
 mod upload;
 
 use std::sync::Arc;
@@ -99,6 +100,7 @@ fn DocumentsScreen(
     view! {
         <upload::UploadPanel />
         <by_url::ByUrlPanel />
+        <sftp::SftpPanel documents />
         <div class="documents-layout">
             <Transition fallback=|| view! { <Loading what="Loading documents…" /> }>
                 {move || Suspend::new(async move {
