@@ -452,6 +452,14 @@ async fn missing_fields_and_unknown_records_are_explained_without_connecting() {
             "{method} {body}"
         );
     }
+    // A password of the wrong type is refused without being quoted back.
+    let numeric = json!({"PatNum": 1, "SftpAddress": "h/a.png", "SftpUsername": "u", "SftpPassword": 90210377});
+    let why = post(&app, "UploadSftp", &numeric).await;
+    assert!(
+        why.assert_failure(400).contains("invalid field") && !why.body.contains("90210377"),
+        "{}",
+        why.body
+    );
     let answer = post(
         &app,
         "UploadSftp",

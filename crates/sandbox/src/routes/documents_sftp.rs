@@ -13,12 +13,13 @@ use super::documents::{
 };
 use crate::atoz;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::parse_json;
 use crate::imaging::{self, MountItem};
 use crate::sftp::Sftp;
 use crate::state::AppState;
 use crate::text;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -26,6 +27,7 @@ use axum::{Json, Router};
 use opendental::documents::{extension_of, pending_import, DocumentFields, PendingImport, RAW_BASE64_PREFIX};
 use opendental::sftp::{SftpAddress, SftpFile, SftpLocation, SftpUploaded, NO_MOUNT_IMAGES, NO_THUMBNAILS};
 use rusqlite::OptionalExtension;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -37,6 +39,34 @@ pub fn routes() -> Router<AppState> {
 }
 
 // ---- The login every method carries ----
+
+/// A JSON body like `ApiJson`, except that an explanation never repeats the password, even
+/// when it was sent as the wrong type (serde quotes such values).
+struct SftpJson<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for SftpJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("The request body could not be read: {}", e.body_text())))?;
+        // Syntax errors name a line and column, never the text.
+        let value: serde_json::Value = parse_json(&bytes)?;
+        let password = match value.get("SftpPassword") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        serde_json::from_value(value).map(SftpJson).map_err(|e| {
+            let mut explanation = format!("The request body has an invalid field: {e}.");
+            if !password.is_empty() {
+                explanation = explanation.replace(&password, "•••");
+            }
+            ApiError::bad_request(explanation)
+        })
+    }
+}
 
 /// As sent; each field is required. No Debug: it holds the password.
 #[derive(Deserialize)]
@@ -87,7 +117,7 @@ struct UploadSftpBody {
 }
 
 /// Pulls the file at the address into the patient's documents: 201 with the new document.
-async fn upload_sftp(State(state): State<AppState>, ApiJson(body): ApiJson<UploadSftpBody>) -> ApiResult<Response> {
+async fn upload_sftp(State(state): State<AppState>, SftpJson(body): SftpJson<UploadSftpBody>) -> ApiResult<Response> {
     let pat_num = required(body.pat_num.filter(|&n| n != 0), "PatNum")?;
     let login = body.login.check()?;
     let file_name = login.address.file_name.clone().ok_or_else(|| {
@@ -145,7 +175,10 @@ struct DownloadSftpBody {
 }
 
 /// Writes a document's file, or a mount's composite, to the address: 201 with its location.
-async fn download_sftp(State(state): State<AppState>, ApiJson(body): ApiJson<DownloadSftpBody>) -> ApiResult<Response> {
+async fn download_sftp(
+    State(state): State<AppState>,
+    SftpJson(body): SftpJson<DownloadSftpBody>,
+) -> ApiResult<Response> {
     let item = match (body.doc_num.filter(|&n| n != 0), body.mount_num.filter(|&n| n != 0)) {
         (Some(doc_num), None) => Item::Document(doc_num),
         (None, Some(mount_num)) => Item::Mount(mount_num),
@@ -246,7 +279,7 @@ struct ThumbnailsBody {
 
 /// Writes a 100×100 thumbnail of each of the patient's image documents into the address's
 /// folder, named as the document's file: 201 with the files, or 200 with a message if none.
-async fn thumbnails(State(state): State<AppState>, ApiJson(body): ApiJson<ThumbnailsBody>) -> ApiResult<Response> {
+async fn thumbnails(State(state): State<AppState>, SftpJson(body): SftpJson<ThumbnailsBody>) -> ApiResult<Response> {
     let pat_num = required(body.pat_num.filter(|&n| n != 0), "PatNum")?;
     let login = body.login.check()?;
     let (patient, documents, mounts) = with_db(&state, |conn| {
@@ -325,7 +358,7 @@ struct DownloadMountBody {
 /// with the files, or 200 with a message if the mount has none.
 async fn download_mount(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<DownloadMountBody>,
+    SftpJson(body): SftpJson<DownloadMountBody>,
 ) -> ApiResult<Response> {
     let mount_num = required(body.mount_num.filter(|&n| n != 0), "MountNum")?;
     let login = body.login.check()?;
