@@ -8,7 +8,7 @@ use super::{
     fields::{FieldsEditor, FieldsForm},
     DocumentsContext, WithProviders,
 };
-use crate::{components::ErrorNotice, files};
+use crate::components::ErrorNotice;
 
 /// An http(s) URL with a host, or why not.
 pub fn check_url(url: &str) -> Result<String, String> {
@@ -29,17 +29,7 @@ pub fn ByUrlPanel() -> impl IntoView {
     let context = expect_context::<DocumentsContext>();
     let open = RwSignal::new(false);
     let url = RwSignal::new(String::new());
-    let form = RwSignal::new(FieldsForm {
-        category: context
-            .categories
-            .first()
-            .map(|c| c.def_num.to_string())
-            .unwrap_or_default(),
-        img_type: "Document".into(),
-        provider: "0".into(),
-        date: opendental::documents::to_datetime_local(&files::now()),
-        ..Default::default()
-    });
+    let form = RwSignal::new(FieldsForm::new_document(&context.categories));
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let categories = context.categories.clone();

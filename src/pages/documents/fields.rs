@@ -39,6 +39,18 @@ impl FieldsForm {
         }
     }
 
+    /// A form for a document made from scratch (by URL, from SFTP): the first category, type
+    /// Document, no provider, now.
+    pub fn new_document(categories: &[Definition]) -> Self {
+        Self {
+            category: categories.first().map(|c| c.def_num.to_string()).unwrap_or_default(),
+            img_type: "Document".into(),
+            provider: "0".into(),
+            date: to_datetime_local(&crate::files::now()),
+            ..Default::default()
+        }
+    }
+
     /// The teeth as they will be stored, or why they can't be.
     pub fn teeth_expanded(&self) -> Result<String, String> {
         tooth::expand(&self.teeth)

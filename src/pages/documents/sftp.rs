@@ -22,7 +22,7 @@ use super::{
     fields::{FieldsEditor, FieldsForm},
     DocumentsContext, WithProviders,
 };
-use crate::{components::ErrorNotice, files};
+use crate::components::ErrorNotice;
 
 const MEMORY_KEY: &str = "chairside.sftp";
 
@@ -227,17 +227,7 @@ pub fn SftpPanel(documents: LocalResource<Result<Vec<DocumentListItem>, String>>
     let addresses = RwSignal::new(memory.addresses.clone());
     let item = RwSignal::new(String::new());
     let mount = RwSignal::new(String::new());
-    let form = RwSignal::new(FieldsForm {
-        category: context
-            .categories
-            .first()
-            .map(|c| c.def_num.to_string())
-            .unwrap_or_default(),
-        img_type: "Document".into(),
-        provider: "0".into(),
-        date: opendental::documents::to_datetime_local(&files::now()),
-        ..Default::default()
-    });
+    let form = RwSignal::new(FieldsForm::new_document(&context.categories));
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None::<Outcome>);
