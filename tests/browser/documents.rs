@@ -240,6 +240,55 @@ async fn an_image_and_a_pdf_are_uploaded_through_the_file_input_with_chosen_cate
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_file_and_a_pasted_image_join_the_queue_and_upload() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    let dir = TempDir::new("drop-paste");
+    let (png, _) = sample_files(&dir);
+    let bytes = std::fs::read(&png).unwrap();
+    // What the browser hands the page for a drop from the desktop and for a pasted screenshot:
+    // File objects in a DataTransfer (WebDriver cannot drag real files or use the clipboard).
+    let handed = b
+        .client
+        .execute(
+            "const file = name => new File([new Uint8Array(arguments[0])], name, {type: 'image/png'});\
+             const dropped = new DataTransfer(); dropped.items.add(file('dropped-scan.png'));\
+             const zone = document.querySelector('.drop-zone');\
+             const drop = new DragEvent('drop', {dataTransfer: dropped, bubbles: true, cancelable: true});\
+             zone.dispatchEvent(drop);\
+             const pasted = new DataTransfer(); pasted.items.add(file('image.png'));\
+             const paste = new ClipboardEvent('paste', {clipboardData: pasted, bubbles: true, cancelable: true});\
+             document.body.dispatchEvent(paste);\
+             return [drop.defaultPrevented, paste.defaultPrevented];",
+            vec![serde_json::json!(bytes)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(handed, serde_json::json!([true, true]), "the app took both");
+    wait_for_status(&b, "#upload-1", "ready").await;
+    wait_for_status(&b, "#upload-2", "ready").await;
+    b.find("#upload-all").await.click().await.unwrap();
+    wait_for_status(&b, "#upload-1", "done").await;
+    wait_for_status(&b, "#upload-2", "done").await;
+    wait_for_row(&b, "dropped-scan").await;
+    assert_eq!(b.requests_starting("POST /documents/Upload"), 2);
+    // Jane's only PNG files are these two (her pending PNG has no file yet).
+    let folder = b.sandbox.atoz_dir.join("S").join("SmithJane1");
+    let pngs: Vec<Vec<u8>> = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .map(|e| std::fs::read(e.path()).unwrap())
+        .collect();
+    assert_eq!(pngs.len(), 2);
+    assert!(
+        pngs.iter().all(|file| *file == bytes),
+        "the bytes that arrived are the file's"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_file_over_the_limit_is_refused_before_encoding_and_the_limit_is_stated() {
     let b = Browser::start().await;
     open_documents(&b).await;
