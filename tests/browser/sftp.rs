@@ -57,12 +57,13 @@ async fn submit(b: &Browser) {
     b.find(".sftp button[type=submit]").await.click().await.unwrap();
 }
 
-/// Neither storage holds the password, and the page does not show it.
+/// Neither storage holds the password, and neither the page's text nor its markup shows it.
 async fn assert_password_nowhere(b: &Browser) {
     let stored = b
         .script(
             "const all = s => Array.from({length: s.length}, (_, i) => s.key(i) + '=' + s.getItem(s.key(i))).join('\\n');\
-             return all(sessionStorage) + '\\n' + all(localStorage) + '\\n' + document.body.innerText + location.href",
+             return all(sessionStorage) + '\\n' + all(localStorage) + '\\n' + document.body.innerText\
+             + document.documentElement.outerHTML + location.href",
         )
         .await;
     let stored = stored.as_str().unwrap();

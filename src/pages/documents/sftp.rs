@@ -277,7 +277,7 @@ pub fn SftpPanel(documents: LocalResource<Result<Vec<DocumentListItem>, String>>
                 busy.set(false);
                 match result {
                     Ok(done) => {
-                        context.announce.run(done.summary());
+                        // Announced by the panel's own status region, not the page's.
                         if matches!(done, Outcome::Imported { .. }) {
                             context.reload.run(());
                         }
