@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
+use wasm_bindgen::JsCast;
 
 use crate::connection::use_connection;
 
@@ -51,4 +52,17 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
             {children()}
         </Show>
     }
+}
+
+/// Focuses the element with `id` once the page has rendered it.
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }

@@ -38,19 +38,27 @@ fn stored(b: &Browser, file_name: &str) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
-/// The documents screen with the SFTP panel open on `action`, logged in as the site's user.
-async fn open_panel(b: &Browser, action: &str, password: &str) {
+async fn open_documents(b: &Browser) {
     b.connect_with_demo_keys().await;
     b.goto(&format!("/patients/{JANE}/documents")).await;
     b.find("table.documents-table tbody tr").await;
+}
+
+async fn log_in(b: &Browser, password: &str) {
+    b.fill("#sftp-username", USER).await;
+    b.fill("#sftp-password", password).await;
+}
+
+/// The documents screen with the SFTP panel open on `action`, logged in as the site's user.
+async fn open_panel(b: &Browser, action: &str, password: &str) {
+    open_documents(b).await;
     b.find(".sftp h3 button").await.click().await.unwrap();
     b.find(&format!("input[name=sftp-action][value={action}]"))
         .await
         .click()
         .await
         .unwrap();
-    b.fill("#sftp-username", USER).await;
-    b.fill("#sftp-password", password).await;
+    log_in(b, password).await;
 }
 
 async fn submit(b: &Browser) {
@@ -140,9 +148,17 @@ async fn import_from_sftp_adds_the_file_to_the_patients_documents() {
 async fn send_writes_a_document_and_a_mount_composite_to_the_site() {
     let site = Site::start().await;
     let b = Browser::start().await;
-    open_panel(&b, "send", "wrong-password").await;
-    b.find("#sftp-item").await.select_by_value("doc:2").await.unwrap();
+    open_documents(&b).await;
+    // From the document's details: the panel opens on Send with it chosen, ready for the address.
+    b.find("tr#doc-2 button.link").await.click().await.unwrap();
+    b.find(".detail-panel .send-to-sftp").await.click().await.unwrap();
+    b.find("#sftp-item").await;
+    let ready = b
+        .script("return [document.querySelector('#sftp-item').value, document.activeElement.id]")
+        .await;
+    assert_eq!(ready, serde_json::json!(["doc:2", "sftp-address"]));
     b.fill("#sftp-address", &site.address("/exports/")).await;
+    log_in(&b, "wrong-password").await;
     submit(&b).await;
     let why = b.wait_for_text(".sftp [role=alert]", "authentication failed").await;
     assert!(!why.contains("wrong-password"), "{why}");

@@ -573,3 +573,39 @@ async fn connection_and_login_failures_name_the_cause() {
     let list = get_json(&app, &format!("/api/v1/documents?PatNum={SMITH_JANE}")).await;
     assert_eq!(list.as_array().unwrap().len(), JANE_LIST_LEN);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_file_goes_both_ways_intact() {
+    let (app, state) = test_app();
+    let site = Site::start().await;
+    // 12 MiB that no compression shrinks, as big as an Upload could carry.
+    let mut seed = 0x2545_f491_u32;
+    let big: Vec<u8> = (0..12 * 1024 * 1024)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as u8
+        })
+        .collect();
+    site.put("/incoming/scan.tif", &big);
+    let started = std::time::Instant::now();
+    let answer = post(
+        &app,
+        "UploadSftp",
+        &site.login("/incoming/scan.tif", json!({"PatNum": SMITH_JANE})),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let pulled = started.elapsed();
+    let doc_num = answer.json()["DocNum"].as_i64().unwrap();
+    let file_name = format!("SmithJane{doc_num}.tif");
+    assert!(stored(&state, "SmithJane1", &file_name) == big, "pulled intact");
+
+    let started = std::time::Instant::now();
+    let answer = post(&app, "DownloadSftp", &site.login("/out/", json!({"DocNum": doc_num}))).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let pushed = started.elapsed();
+    assert!(site.read(&format!("/out/{file_name}")) == big, "written intact");
+    eprintln!("12 MiB over SFTP: pulled in {pulled:?}, written in {pushed:?}");
+}

@@ -2,11 +2,15 @@
 //! delete with a confirmation that names the document. Mounts show what the list knows.
 
 use leptos::{prelude::*, task::spawn_local};
-use opendental::documents::{Document, DocumentListItem};
+use opendental::{
+    documents::{Document, DocumentListItem},
+    sftp::DownloadItem,
+};
 
 use super::{
     fields::{is_empty, FieldsEditor, FieldsForm},
     list::Selection,
+    sftp::SftpPanelState,
     DocumentsContext, WithProviders,
 };
 use crate::components::{ErrorNotice, Loading};
@@ -43,6 +47,9 @@ fn MountDetail(mount: DocumentListItem) -> impl IntoView {
             <dd>{mount.mount_num}</dd>
         </dl>
         <p class="hint">"A mount arranges several images; its layout is edited in Open Dental."</p>
+        <div class="actions">
+            <SendToSftp item=DownloadItem::Mount(mount.mount_num) />
+        </div>
     }
 }
 
@@ -159,6 +166,7 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
             {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || saving.get()>"Save changes"</button>
+                <SendToSftp item=DownloadItem::Document(doc_num) />
                 <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || saving.get()>
                     "Delete…"
                 </button>
@@ -178,4 +186,11 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
             </div>
         </Show>
     }
+}
+
+/// Opens the SFTP panel ready to send this document or mount.
+#[component]
+fn SendToSftp(item: DownloadItem) -> impl IntoView {
+    let panel = expect_context::<SftpPanelState>();
+    view! { <button type="button" class="send-to-sftp" on:click=move |_| panel.send(item)>"Send to SFTP…"</button> }
 }

@@ -97,6 +97,7 @@ fn DocumentsScreen(
     documents: LocalResource<Result<Vec<opendental::documents::DocumentListItem>, String>>,
 ) -> impl IntoView {
     let selected = RwSignal::new(None::<list::Selection>);
+    provide_context(sftp::SftpPanelState::new());
     view! {
         <upload::UploadPanel />
         <by_url::ByUrlPanel />

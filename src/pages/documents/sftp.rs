@@ -22,7 +22,7 @@ use super::{
     fields::{FieldsEditor, FieldsForm},
     DocumentsContext, WithProviders,
 };
-use crate::components::ErrorNotice;
+use crate::components::{focus_later, ErrorNotice};
 
 const MEMORY_KEY: &str = "chairside.sftp";
 
@@ -83,6 +83,37 @@ impl SftpAction {
             Self::Thumbnails => "sftp.example.com/thumbnails/",
             Self::MountImages => "sftp.example.com/mounts/",
         }
+    }
+}
+
+/// What the rest of the documents screen may ask of the panel: "Send to SFTP…" in the detail
+/// panel opens it on Send with that document or mount chosen. Provided by the screen.
+#[derive(Clone, Copy)]
+pub struct SftpPanelState {
+    open: RwSignal<bool>,
+    action: RwSignal<SftpAction>,
+    /// `item_value` of the document or mount to send; "" for none.
+    item: RwSignal<String>,
+    /// `item_value` of the mount whose images to send.
+    mount: RwSignal<String>,
+}
+
+impl SftpPanelState {
+    pub fn new() -> Self {
+        SftpPanelState {
+            open: RwSignal::new(false),
+            action: RwSignal::new(SftpAction::Import),
+            item: RwSignal::new(String::new()),
+            mount: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Opens the panel on Send with `item` chosen, and moves focus to the address.
+    pub fn send(&self, item: DownloadItem) {
+        self.item.set(item_value(item));
+        self.action.set(SftpAction::Send);
+        self.open.set(true);
+        focus_later("sftp-address");
     }
 }
 
@@ -218,15 +249,17 @@ fn folder_shown(address: &str) -> String {
 #[component]
 pub fn SftpPanel(documents: LocalResource<Result<Vec<DocumentListItem>, String>>) -> impl IntoView {
     let context = expect_context::<DocumentsContext>();
+    let SftpPanelState {
+        open,
+        action,
+        item,
+        mount,
+    } = expect_context();
     let memory = SftpMemory::load();
-    let open = RwSignal::new(false);
-    let action = RwSignal::new(SftpAction::Import);
     let username = RwSignal::new(memory.username.clone());
     // Only here, only while the panel is open.
     let password = RwSignal::new(String::new());
     let addresses = RwSignal::new(memory.addresses.clone());
-    let item = RwSignal::new(String::new());
-    let mount = RwSignal::new(String::new());
     let form = RwSignal::new(FieldsForm::new_document(&context.categories));
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -402,29 +435,29 @@ fn ItemChoice(
     item: RwSignal<String>,
     mount: RwSignal<String>,
 ) -> impl IntoView {
-    let option = move |i: &DocumentListItem, chosen: &str| {
+    // Selection follows the signal, which "Send to SFTP…" may set while the list is shown.
+    let option = move |i: &DocumentListItem, chosen: RwSignal<String>| {
         let value = item_value(if i.is_mount() {
             DownloadItem::Mount(i.mount_num)
         } else {
             DownloadItem::Document(i.doc_num)
         });
-        let selected = value == chosen;
-        view! { <option value=value selected=selected>{item_label(i)}</option> }
+        let this = value.clone();
+        view! { <option value=value prop:selected=move || chosen.get() == this>{item_label(i)}</option> }
     };
     match action {
         SftpAction::Send => Some(
             view! {
                 <label for="sftp-item">"Document or mount"</label>
                 <select id="sftp-item" on:change:target=move |ev| item.set(ev.target().value())>
-                    <option value="">"Choose…"</option>
+                    <option value="" prop:selected=move || item.get().is_empty()>"Choose…"</option>
                     {move || {
-                        let chosen = item.get_untracked();
                         let all = listed.get();
                         let (mounts, docs): (Vec<_>, Vec<_>) = all.iter().partition(|i| i.is_mount());
                         view! {
-                            <optgroup label="Documents">{docs.into_iter().map(|i| option(i, &chosen)).collect_view()}</optgroup>
+                            <optgroup label="Documents">{docs.into_iter().map(|i| option(i, item)).collect_view()}</optgroup>
                             <optgroup label="Mounts (one composite image)">
-                                {mounts.into_iter().map(|i| option(i, &chosen)).collect_view()}
+                                {mounts.into_iter().map(|i| option(i, item)).collect_view()}
                             </optgroup>
                         }
                     }}
@@ -436,11 +469,8 @@ fn ItemChoice(
             view! {
                 <label for="sftp-mount">"Mount"</label>
                 <select id="sftp-mount" on:change:target=move |ev| mount.set(ev.target().value())>
-                    <option value="">"Choose…"</option>
-                    {move || {
-                        let chosen = mount.get_untracked();
-                        listed.get().iter().filter(|i| i.is_mount()).map(|i| option(i, &chosen)).collect_view()
-                    }}
+                    <option value="" prop:selected=move || mount.get().is_empty()>"Choose…"</option>
+                    {move || listed.get().iter().filter(|i| i.is_mount()).map(|i| option(i, mount)).collect_view()}
                 </select>
             }
             .into_any(),

@@ -27,7 +27,7 @@ use web_sys::Blob;
 
 pub use setup_page::KioskSetupPage;
 
-use crate::{api::UploadCancel, connection::use_connection, files};
+use crate::{api::UploadCancel, components::focus_later, connection::use_connection, files};
 use setup::{KioskSetup, StepSetup};
 
 /// Sent photos are made this size (longest side, pixels): enough to read a card or recognise a
@@ -204,19 +204,6 @@ pub fn KioskScreen() -> impl IntoView {
             </Show>
         </div>
     }
-}
-
-/// Focuses the element with `id` once the page has rendered it.
-fn focus_later(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
 }
 
 fn stay_at_kiosk_address() {
