@@ -283,9 +283,14 @@ async fn set_by_url(State(state): State<AppState>, ApiJson(body): ApiJson<SetByU
     Ok(created_response(created))
 }
 
-pub(crate) fn created_response(document: Document) -> Response {
-    let location = format!("/api/v1/documents/{}", document.doc_num);
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(document)).into_response()
+fn created_response(document: Document) -> Response {
+    created(document.doc_num, document)
+}
+
+/// 201 with `body` and a Location header naming the new document.
+pub(crate) fn created(doc_num: i64, body: impl serde::Serialize) -> Response {
+    let location = format!("/api/v1/documents/{doc_num}");
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response()
 }
 
 /// A new document whose file is stored at once (Upload, UploadSftp). No row without its file:

@@ -8,8 +8,8 @@
 //! needed, as Open Dental imports it when the document is first opened.
 
 use super::documents::{
-    check_extension, check_new_fields, created_response, decode_base64, find_document, find_patient, insert_with_file,
-    required, with_db, Patient,
+    check_extension, check_new_fields, created, decode_base64, find_document, find_patient, insert_with_file, required,
+    with_db, Patient,
 };
 use crate::atoz;
 use crate::error::{ApiError, ApiResult};
@@ -25,7 +25,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use opendental::documents::{extension_of, pending_import, DocumentFields, PendingImport, RAW_BASE64_PREFIX};
-use opendental::sftp::{SftpAddress, SftpFile, SftpLocation, SftpUploaded, NO_MOUNT_IMAGES, NO_THUMBNAILS};
+use opendental::sftp::{
+    DownloadItem, SftpAddress, SftpFile, SftpLocation, SftpUploaded, NO_MOUNT_IMAGES, NO_THUMBNAILS,
+};
 use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -144,22 +146,20 @@ async fn upload_sftp(State(state): State<AppState>, SftpJson(body): SftpJson<Upl
     sftp.close().await;
     let bytes = read?;
 
-    let created = insert_with_file(&state, &patient, info, &extension, bytes).await?;
+    let document = insert_with_file(&state, &patient, info, &extension, bytes).await?;
     let answer = SftpUploaded {
-        doc_num: created.doc_num,
-        file_path: atoz::server_path(&patient.image_folder, &created.file_name),
-        description: created.description.clone(),
-        tooth_numbers: created.tooth_numbers.clone(),
+        doc_num: document.doc_num,
+        file_path: atoz::server_path(&patient.image_folder, &document.file_name),
+        description: document.description,
+        tooth_numbers: document.tooth_numbers,
         note: String::new(),
-        date_created: created.date_created.clone(),
-        date_t_stamp: created.date_t_stamp.clone(),
-        doc_category: created.doc_category,
-        doc_category_name: created.doc_category_name.clone(),
+        date_created: document.date_created,
+        date_t_stamp: document.date_t_stamp,
+        doc_category: document.doc_category,
+        doc_category_name: document.doc_category_name,
         server_date_time: text::server_date_time(),
     };
-    let mut response = created_response(created);
-    *response.body_mut() = Json(answer).into_response().into_body();
-    Ok(response)
+    Ok(created(answer.doc_num, answer))
 }
 
 // ---- DownloadSftp ----
@@ -180,14 +180,14 @@ async fn download_sftp(
     SftpJson(body): SftpJson<DownloadSftpBody>,
 ) -> ApiResult<Response> {
     let item = match (body.doc_num.filter(|&n| n != 0), body.mount_num.filter(|&n| n != 0)) {
-        (Some(doc_num), None) => Item::Document(doc_num),
-        (None, Some(mount_num)) => Item::Mount(mount_num),
+        (Some(doc_num), None) => DownloadItem::Document(doc_num),
+        (None, Some(mount_num)) => DownloadItem::Mount(mount_num),
         (None, None) => return Err(ApiError::bad_request("DocNum or MountNum is required.")),
         (Some(_), Some(_)) => return Err(ApiError::bad_request("Send DocNum or MountNum, not both.")),
     };
     let login = body.login.check()?;
     let (path, bytes) = match item {
-        Item::Document(doc_num) => {
+        DownloadItem::Document(doc_num) => {
             let document = with_db(&state, |conn| find_document(conn, doc_num))?;
             let ours = extension_of(&document.file_name).unwrap_or_default();
             if let Some(asked) = &login.address.file_name {
@@ -209,7 +209,7 @@ async fn download_sftp(
             })?;
             (login.address.file_path(&document.file_name), bytes)
         }
-        Item::Mount(mount_num) => {
+        DownloadItem::Mount(mount_num) => {
             let default_name = format!("Mount{mount_num}.jpg");
             let asked = login.address.file_name.as_deref().unwrap_or(&default_name);
             let format = extension_of(asked)
@@ -252,11 +252,6 @@ async fn download_sftp(
         location: login.address.location(&path),
     };
     Ok((StatusCode::CREATED, Json(location)).into_response())
-}
-
-enum Item {
-    Document(i64),
-    Mount(i64),
 }
 
 fn shown_extension(extension: &str) -> String {
