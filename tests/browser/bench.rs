@@ -332,8 +332,7 @@ async fn screenshots() {
         .unwrap();
     b.find("#edit-description").await;
     shot("documents").await;
-    let site_root = TempDir::new("sftp-shot");
-    let site = chairside_sftp_server::SftpServer::start(&site_root.0, "frontdesk", "pw-for-shot")
+    let site = chairside_sftp_server::TempSite::start("frontdesk", "pw-for-shot")
         .await
         .unwrap();
     b.find(".sftp h3 button").await.click().await.unwrap();
@@ -345,7 +344,7 @@ async fn screenshots() {
     b.fill("#sftp-username", "frontdesk").await;
     b.fill("#sftp-password", "pw-for-shot").await;
     b.find("#sftp-item").await.select_by_value("mount:1").await.unwrap();
-    b.fill("#sftp-address", &format!("{}/exports/", site.host())).await;
+    b.fill("#sftp-address", &site.address("/exports/")).await;
     b.find(".sftp button[type=submit]").await.click().await.unwrap();
     b.wait_for_text(".sftp .notice.success", "Written to").await;
     b.script("document.querySelector('.sftp').scrollIntoView()").await;

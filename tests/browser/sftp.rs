@@ -4,34 +4,13 @@
 
 use std::path::PathBuf;
 
-use chairside_sftp_server::SftpServer;
+use chairside_sftp_server::TempSite;
 
-use crate::harness::{Browser, TempDir};
+use crate::harness::Browser;
 
 const JANE: i64 = 1;
 const USER: &str = "frontdesk";
 const PASSWORD: &str = "Sftp-pass-7731";
-
-struct Site {
-    server: SftpServer,
-    _root: TempDir,
-}
-
-impl Site {
-    async fn start() -> Site {
-        let root = TempDir::new("sftp-site");
-        let server = SftpServer::start(&root.0, USER, PASSWORD).await.unwrap();
-        Site { server, _root: root }
-    }
-
-    fn address(&self, path: &str) -> String {
-        format!("{}{path}", self.server.host())
-    }
-
-    fn read(&self, path: &str) -> Vec<u8> {
-        std::fs::read(self.server.local_path(path)).unwrap_or_else(|e| panic!("{path} on the SFTP site: {e}"))
-    }
-}
 
 fn stored(b: &Browser, file_name: &str) -> Vec<u8> {
     let path: PathBuf = chairside_sandbox::atoz::file_path(&b.sandbox.atoz_dir, "SmithJane1", file_name).unwrap();
@@ -80,7 +59,7 @@ async fn assert_password_nowhere(b: &Browser) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn import_from_sftp_adds_the_file_to_the_patients_documents() {
-    let site = Site::start().await;
+    let site = TempSite::start(USER, PASSWORD).await.unwrap();
     let card = {
         let pixels = image::RgbImage::from_fn(64, 40, |x, y| image::Rgb([(x * 4) as u8, (y * 6) as u8, 120]));
         let mut jpeg = Vec::new();
@@ -89,9 +68,7 @@ async fn import_from_sftp_adds_the_file_to_the_patients_documents() {
             .unwrap();
         jpeg
     };
-    let incoming = site.server.local_path("/incoming/card-front.jpg");
-    std::fs::create_dir_all(incoming.parent().unwrap()).unwrap();
-    std::fs::write(&incoming, &card).unwrap();
+    site.put("/incoming/card-front.jpg", &card);
 
     let b = Browser::start().await;
     open_panel(&b, "import", PASSWORD).await;
@@ -146,7 +123,7 @@ async fn import_from_sftp_adds_the_file_to_the_patients_documents() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_writes_a_document_and_a_mount_composite_to_the_site() {
-    let site = Site::start().await;
+    let site = TempSite::start(USER, PASSWORD).await.unwrap();
     let b = Browser::start().await;
     open_documents(&b).await;
     // From the document's details: the panel opens on Send with it chosen, ready for the address.
@@ -186,7 +163,7 @@ async fn send_writes_a_document_and_a_mount_composite_to_the_site() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn thumbnails_are_sent_and_listed() {
-    let site = Site::start().await;
+    let site = TempSite::start(USER, PASSWORD).await.unwrap();
     let b = Browser::start().await;
     open_panel(&b, "thumbnails", PASSWORD).await;
     b.fill("#sftp-address", &site.address("/thumbs")).await;
@@ -203,7 +180,7 @@ async fn thumbnails_are_sent_and_listed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_mounts_images_are_sent_one_by_one() {
-    let site = Site::start().await;
+    let site = TempSite::start(USER, PASSWORD).await.unwrap();
     let b = Browser::start().await;
     open_panel(&b, "mount-images", PASSWORD).await;
     b.fill("#sftp-address", &site.address("/mounts/")).await;

@@ -8,45 +8,29 @@ use axum::http::{Method, StatusCode};
 use chairside_sandbox::seed::documents::*;
 use chairside_sandbox::seed::patients::{DANGELO_MARIA, MULLER_ZOE, SMITH_JANE};
 use chairside_sandbox::AppState;
-use chairside_sftp_server::SftpServer;
+use chairside_sftp_server::TempSite;
 use common::*;
 use image::GenericImageView;
 use opendental::sftp::{NO_MOUNT_IMAGES, NO_THUMBNAILS};
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
 const USER: &str = "practice";
 const PASSWORD: &str = "pw-Ω-never-shown";
 
-struct Site {
-    server: SftpServer,
-    _root: TempDir,
+/// The test's SFTP site, and the login fields a body needs for it.
+struct Site(TempSite);
+
+impl std::ops::Deref for Site {
+    type Target = TempSite;
+
+    fn deref(&self) -> &TempSite {
+        &self.0
+    }
 }
 
 impl Site {
     async fn start() -> Site {
-        let root = TempDir::new("sftp-root");
-        let server = SftpServer::start(root.path(), USER, PASSWORD).await.unwrap();
-        Site { server, _root: root }
-    }
-
-    /// An SftpAddress on this server: "127.0.0.1:PORT" + `path`.
-    fn address(&self, path: &str) -> String {
-        format!("{}{path}", self.server.host())
-    }
-
-    fn file(&self, path: &str) -> PathBuf {
-        self.server.local_path(path)
-    }
-
-    fn read(&self, path: &str) -> Vec<u8> {
-        std::fs::read(self.file(path)).unwrap_or_else(|e| panic!("{path} on the SFTP site: {e}"))
-    }
-
-    fn put(&self, path: &str, bytes: &[u8]) {
-        let file = self.file(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, bytes).unwrap();
+        Site(TempSite::start(USER, PASSWORD).await.unwrap())
     }
 
     /// A body's SFTP fields with this site's login.
@@ -195,7 +179,7 @@ async fn download_sftp_writes_the_document_creating_folders_and_overwriting() {
     .await;
     let why = answer.assert_failure(400);
     assert!(why.contains("Invalid file extension") && why.contains(".jpg"), "{why}");
-    assert!(!site.file("/exports/pa.png").exists());
+    assert!(!site.local_path("/exports/pa.png").exists());
 
     // A document still pending import is imported first, then written.
     let answer = post(
@@ -323,7 +307,7 @@ async fn thumbnails_are_100_by_100_for_each_image_document() {
             "{name} keeps its format"
         );
     }
-    assert!(!site.file("/Thumbnails/SmithJane7.pdf").exists());
+    assert!(!site.local_path("/Thumbnails/SmithJane7.pdf").exists());
 
     // A second run overwrites the same files (kept thumbnails are reused).
     let again = post(
@@ -496,7 +480,7 @@ async fn missing_fields_and_unknown_records_are_explained_without_connecting() {
         );
     }
     assert_eq!(
-        std::fs::read_dir(site.server.root()).unwrap().count(),
+        std::fs::read_dir(site.root()).unwrap().count(),
         0,
         "nothing was written"
     );

@@ -121,6 +121,59 @@ impl Drop for SftpServer {
     }
 }
 
+/// A server over a fresh temporary folder, removed when dropped: what tests and screenshots
+/// need. It derefs to the `SftpServer`; its helpers panic, as test helpers do.
+pub struct TempSite {
+    server: SftpServer,
+}
+
+impl TempSite {
+    pub async fn start(username: &str, password: &str) -> io::Result<TempSite> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "chairside-sftp-site-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root)?;
+        let server = SftpServer::start(&root, username, password).await?;
+        Ok(TempSite { server })
+    }
+
+    /// An SftpAddress on this server: "127.0.0.1:PORT" + `path`.
+    pub fn address(&self, path: &str) -> String {
+        format!("{}{path}", self.server.host())
+    }
+
+    /// The file at `path` on the site.
+    pub fn read(&self, path: &str) -> Vec<u8> {
+        std::fs::read(self.local_path(path)).unwrap_or_else(|e| panic!("{path} on the SFTP site: {e}"))
+    }
+
+    /// Puts a file on the site, as someone uploading to it would.
+    pub fn put(&self, path: &str, bytes: &[u8]) {
+        let file = self.local_path(path);
+        std::fs::create_dir_all(file.parent().expect("a file path")).unwrap();
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+impl std::ops::Deref for TempSite {
+    type Target = SftpServer;
+
+    fn deref(&self) -> &SftpServer {
+        &self.server
+    }
+}
+
+impl Drop for TempSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.server.root());
+    }
+}
+
 /// A fresh Ed25519 host key per server: clients of a throwaway server cannot pin it anyway.
 fn host_key() -> io::Result<PrivateKey> {
     let mut seed = [0u8; 32];
