@@ -26,6 +26,16 @@ pub enum ApiError {
 /// Open Dental's limit on a POST/PUT body (apiimplementation.md, "Body").
 pub const MAX_BODY_CHARS: usize = 16_800_000;
 
+/// Bodies up to this many bytes are worth reading in full: 16.8M characters can take four
+/// bytes each. Anything longer is over the character limit whatever it holds.
+pub const MAX_BODY_BYTES: usize = MAX_BODY_CHARS * 4 + 1024 * 1024;
+
+/// Whether a UTF-8 body has more than 16.8M characters. Every byte but a continuation byte
+/// starts a character, and a body with fewer bytes than the limit cannot be over it.
+pub fn exceeds_body_limit(bytes: &[u8]) -> bool {
+    bytes.len() > MAX_BODY_CHARS && bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() > MAX_BODY_CHARS
+}
+
 impl ApiError {
     /// Classifies an HTTP answer. Call only for non-2xx statuses.
     pub fn from_response(status: u16, body: &str) -> Self {

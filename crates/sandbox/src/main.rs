@@ -54,7 +54,7 @@ async fn main() -> ExitCode {
     } else {
         None
     };
-    stop_signal().await;
+    chairside_sandbox::stop_signal().await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
@@ -66,35 +66,7 @@ async fn start_demo_sftp(config: &Config) -> std::io::Result<SftpServer> {
     } else {
         config.data_dir.join("sftp")
     };
-    std::fs::create_dir_all(root.join("incoming"))?;
-    let password = chairside_sftp_server::random_password()?;
-    let server = SftpServer::start(&root, "chairside", &password).await?;
-    println!(
-        "Demo SFTP site: {host}/ (username chairside, password {password}); its files are in {}. Put a file in \
-         incoming/ and use the address {host}/incoming/<file name> with UploadSftp.",
-        root.display(),
-        host = server.host(),
-    );
+    let (server, line) = chairside_sandbox::demo_sftp::start(&root).await?;
+    println!("{line}");
     Ok(server)
-}
-
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = terminate => {}
-    }
 }

@@ -12,13 +12,11 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use opendental::error::MAX_BODY_CHARS;
+use opendental::error::exceeds_body_limit;
 use opendental::Credentials;
 use std::io;
 
-/// Bodies up to this many bytes are read in full: 16.8M characters can take four bytes each.
-/// Anything longer is over the character limit whatever it holds.
-pub const TRANSPORT_LIMIT_BYTES: usize = MAX_BODY_CHARS * 4 + 1024 * 1024;
+pub use opendental::error::MAX_BODY_BYTES as TRANSPORT_LIMIT_BYTES;
 
 /// The customer key of an authorized request, for the throttle.
 #[derive(Clone)]
@@ -135,7 +133,7 @@ pub async fn limit_body(req: Request, next: Next) -> ApiResult<Response> {
         }
         bytes.extend_from_slice(&chunk);
     }
-    if exceeds_char_limit(&bytes) {
+    if exceeds_body_limit(&bytes) {
         return Err(body_too_large());
     }
     Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
@@ -147,11 +145,6 @@ fn body_too_large() -> ApiError {
     )
 }
 
-/// More than 16.8M characters? Every UTF-8 byte but a continuation byte starts a character,
-/// and a body with fewer bytes than the limit cannot be over it.
-fn exceeds_char_limit(bytes: &[u8]) -> bool {
-    bytes.len() > MAX_BODY_CHARS && bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() > MAX_BODY_CHARS
-}
 
 /// A failure must always say why. Handlers do, but this catches anything else (an extractor
 /// added later, a framework default) that would answer with an empty body.
@@ -178,14 +171,15 @@ pub async fn no_such_method(req: Request) -> ApiError {
 mod tests {
     use super::*;
     use axum::http::StatusCode;
+    use opendental::error::MAX_BODY_CHARS;
 
     #[test]
     fn characters_are_counted_not_bytes() {
-        assert!(!exceeds_char_limit(b"abc"));
+        assert!(!exceeds_body_limit(b"abc"));
         // Over the limit in bytes but not in characters.
-        assert!(!exceeds_char_limit("é".repeat(MAX_BODY_CHARS / 2 + 1).as_bytes()));
-        assert!(!exceeds_char_limit("a".repeat(MAX_BODY_CHARS).as_bytes()));
-        assert!(exceeds_char_limit("a".repeat(MAX_BODY_CHARS + 1).as_bytes()));
+        assert!(!exceeds_body_limit("é".repeat(MAX_BODY_CHARS / 2 + 1).as_bytes()));
+        assert!(!exceeds_body_limit("a".repeat(MAX_BODY_CHARS).as_bytes()));
+        assert!(exceeds_body_limit("a".repeat(MAX_BODY_CHARS + 1).as_bytes()));
         assert_eq!(StatusCode::BAD_REQUEST, body_too_large().status());
     }
 }

@@ -1,0 +1,252 @@
+//! Staff sign-in: the session cookie, the gateway's own endpoints under /gateway/v1, and the
+//! guard that lets only signed-in sessions through to Open Dental.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+
+use crate::error::GatewayError;
+use crate::security::ClientInfo;
+use crate::sessions::Session;
+use crate::state::GatewayState;
+use crate::throttle::QueuePosition;
+
+/// Over HTTPS the cookie is `__Host-` prefixed: the browser then insists on Secure, Path=/
+/// and no Domain, so no other host or plain-HTTP page can set or read it.
+pub const SECURE_COOKIE: &str = "__Host-chairside-session";
+pub const PLAIN_COOKIE: &str = "chairside-session";
+
+fn cookie_name(https: bool) -> &'static str {
+    if https {
+        SECURE_COOKIE
+    } else {
+        PLAIN_COOKIE
+    }
+}
+
+pub fn session_cookie(token: &str, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(https))
+}
+
+fn clearing_cookie(https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(https))
+}
+
+/// The session token the browser sent, if any.
+pub fn token_from(headers: &HeaderMap, https: bool) -> Option<String> {
+    let wanted = cookie_name(https);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == wanted && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointInfo {
+    pub kind: &'static str,
+    pub label: String,
+}
+
+/// The body of GET /gateway/v1/session, sign-in and refresh (see the app's gateway module).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    gateway: bool,
+    signed_in: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_timeout_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_remaining_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    absolute_remaining_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint: Option<EndpointInfo>,
+}
+
+impl SessionInfo {
+    fn signed_out() -> SessionInfo {
+        SessionInfo {
+            gateway: true,
+            signed_in: false,
+            user: None,
+            idle_timeout_secs: None,
+            idle_remaining_secs: None,
+            absolute_remaining_secs: None,
+            endpoint: None,
+        }
+    }
+
+    fn of(state: &GatewayState, session: &Session) -> SessionInfo {
+        let now = state.clock.now();
+        let remaining = state.sessions.remaining(session, now);
+        let endpoint = state.endpoints.current(std::time::Instant::now());
+        SessionInfo {
+            gateway: true,
+            signed_in: true,
+            user: Some(session.user.clone()),
+            idle_timeout_secs: Some(state.sessions.idle_timeout().as_secs()),
+            idle_remaining_secs: Some(remaining.idle.as_secs()),
+            absolute_remaining_secs: Some(remaining.absolute.as_secs()),
+            endpoint: Some(EndpointInfo {
+                kind: endpoint.config.kind.id(),
+                label: endpoint.label(),
+            }),
+        }
+    }
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// GET /gateway/v1/session: whether this browser is signed in. Looking does not count as
+/// activity, so an idle warning can ask without extending the session.
+pub async fn session_status(
+    State(state): State<GatewayState>,
+    Extension(client): Extension<ClientInfo>,
+    headers: HeaderMap,
+) -> Response {
+    let session = token_from(&headers, client.https).and_then(|t| state.sessions.get(&t, state.clock.now(), false));
+    let info = match session {
+        Some(s) => SessionInfo::of(&state, &s),
+        None => SessionInfo::signed_out(),
+    };
+    no_store(Json(info).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    username: String,
+    password: String,
+}
+
+pub async fn sign_in(
+    State(state): State<GatewayState>,
+    Extension(client): Extension<ClientInfo>,
+    Json(form): Json<SignIn>,
+) -> Result<Response, GatewayError> {
+    let username = form.username.trim().to_owned();
+    let subjects = [
+        format!("user:{}", username.to_lowercase()),
+        format!("addr:{}", client.ip),
+    ];
+    if let Some(wait) = state.brake.must_wait(&subjects, state.clock.now()) {
+        state.log.line(format!("sign-in refused for a while: user {username:?} from {}", client.ip));
+        return Err(GatewayError::TooManyAttempts {
+            wait_secs: wait.as_secs_f64().ceil() as u64,
+        });
+    }
+    let accounts = state.accounts.clone();
+    let (name, password) = (username.clone(), form.password);
+    let verified = tokio::task::spawn_blocking(move || accounts.verify(&name, &password))
+        .await
+        .map_err(|e| GatewayError::Internal(format!("The sign-in check failed: {e}")))?;
+    let Some(user) = verified else {
+        state.brake.failed(&subjects, state.clock.now());
+        state.log.line(format!("failed sign-in: user {username:?} from {}", client.ip));
+        return Err(GatewayError::WrongPassword);
+    };
+    state.brake.succeeded(&subjects);
+    let (token, session) = state.sessions.create(&user, state.clock.now());
+    state.log.line(format!("signed in: user {user:?} from {}", client.ip));
+    let mut response = no_store(Json(SessionInfo::of(&state, &session)).into_response());
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&session_cookie(&token, client.https)).expect("a token is ASCII"),
+    );
+    Ok(response)
+}
+
+pub async fn sign_out(
+    State(state): State<GatewayState>,
+    Extension(client): Extension<ClientInfo>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = token_from(&headers, client.https) {
+        if let Some(s) = state.sessions.get(&token, state.clock.now(), false) {
+            state.log.line(format!("signed out: user {:?}", s.user));
+        }
+        state.sessions.remove(&token);
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&clearing_cookie(client.https)).expect("ASCII"),
+    );
+    no_store(response)
+}
+
+/// Lets only live sessions through. `touch` decides whether the request counts as activity.
+async fn guard(state: &GatewayState, mut req: Request, next: Next, touch: bool) -> Result<Response, GatewayError> {
+    let https = req.extensions().get::<ClientInfo>().is_some_and(|c| c.https);
+    let session = token_from(req.headers(), https)
+        .and_then(|t| state.sessions.get(&t, state.clock.now(), touch))
+        .ok_or_else(|| {
+            GatewayError::SignedOut(
+                "You are signed out of Chairside (your session ended or you have not signed in). Sign in again to \
+                 continue."
+                    .into(),
+            )
+        })?;
+    req.extensions_mut().insert(session);
+    Ok(next.run(req).await)
+}
+
+/// For Open Dental requests and "stay signed in": these are activity.
+pub async fn require_session(State(state): State<GatewayState>, req: Request, next: Next) -> Result<Response, GatewayError> {
+    guard(&state, req, next, true).await
+}
+
+/// For looking at the queue: not activity.
+pub async fn require_session_quietly(
+    State(state): State<GatewayState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, GatewayError> {
+    guard(&state, req, next, false).await
+}
+
+/// POST /gateway/v1/session/refresh ("Stay signed in"); the guard has already touched it.
+pub async fn refresh(State(state): State<GatewayState>, Extension(session): Extension<Session>) -> Response {
+    no_store(Json(SessionInfo::of(&state, &session)).into_response())
+}
+
+/// GET /gateway/v1/queue: how this session's requests stand in the throttle queue.
+pub async fn queue(State(state): State<GatewayState>, Extension(session): Extension<Session>) -> Response {
+    let position: QueuePosition = state.throttle.position(&state.keys.customer_id, &session.id);
+    no_store(Json(position).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_strict_and_host_prefixed_under_https() {
+        let plain = session_cookie("tok", false);
+        assert_eq!(plain, "chairside-session=tok; Path=/; HttpOnly; SameSite=Strict");
+        let secure = session_cookie("tok", true);
+        assert_eq!(secure, "__Host-chairside-session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
+        assert!(clearing_cookie(true).contains("Max-Age=0"));
+
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; chairside-session=tok; b=2"));
+        assert_eq!(token_from(&h, false).as_deref(), Some("tok"));
+        assert_eq!(token_from(&h, true), None, "over HTTPS only the __Host- cookie counts");
+    }
+}

@@ -1,0 +1,184 @@
+//! Uploads carry an `Idempotency-Key`. The gateway remembers Open Dental's answer to each
+//! key, so a retry after the browser lost that answer gets the same document back without the
+//! file being sent again; a retry while the first attempt is still on its way waits for it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+/// What Open Dental answered, kept to be given again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub body: Bytes,
+}
+
+enum Entry {
+    /// The first attempt is on its way; the channel says when it is settled.
+    InFlight { fingerprint: [u8; 32], settled: watch::Receiver<bool> },
+    Done { fingerprint: [u8; 32], answer: Answer, at: Instant },
+}
+
+pub struct Idempotency {
+    keep_for: Duration,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+/// What to do with a request that carries a key.
+pub enum Claim {
+    /// Send it; call `settle` with the outcome.
+    Send(Attempt),
+    /// Already answered: give this answer again.
+    Replay(Answer),
+    /// The same key came with a different body: a client bug, refused.
+    Mismatch,
+}
+
+/// The right (and duty) to settle one key.
+pub struct Attempt {
+    key: String,
+    settled: watch::Sender<bool>,
+}
+
+pub fn fingerprint(body: &[u8]) -> [u8; 32] {
+    Sha256::digest(body).into()
+}
+
+impl Idempotency {
+    pub fn new(keep_for: Duration) -> Idempotency {
+        Idempotency {
+            keep_for,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Claims `key` (scoped by the caller, e.g. customer and key) for a request with `body`.
+    pub async fn claim(&self, key: &str, body: &[u8], now: Instant) -> Claim {
+        let print = fingerprint(body);
+        loop {
+            let mut waiting = {
+                let mut entries = self.entries.lock().unwrap();
+                entries.retain(|_, e| !matches!(e, Entry::Done { at, .. } if now.saturating_duration_since(*at) > self.keep_for));
+                match entries.get(key) {
+                    Some(Entry::Done { fingerprint, answer, .. }) => {
+                        return if *fingerprint == print {
+                            Claim::Replay(answer.clone())
+                        } else {
+                            Claim::Mismatch
+                        };
+                    }
+                    Some(Entry::InFlight { fingerprint, settled }) => {
+                        if *fingerprint != print {
+                            return Claim::Mismatch;
+                        }
+                        settled.clone()
+                    }
+                    None => {
+                        let (tx, rx) = watch::channel(false);
+                        entries.insert(
+                            key.to_owned(),
+                            Entry::InFlight {
+                                fingerprint: print,
+                                settled: rx,
+                            },
+                        );
+                        return Claim::Send(Attempt {
+                            key: key.to_owned(),
+                            settled: tx,
+                        });
+                    }
+                }
+            };
+            // Another attempt with this key is on its way: wait for it, then look again.
+            let _ = waiting.wait_for(|done| *done).await;
+        }
+    }
+
+    /// Records the outcome. A definite answer (2xx) is kept and given to retries; anything
+    /// else frees the key, so a retry is sent (the caller's own checks decide whether to).
+    pub fn settle(&self, attempt: Attempt, answer: Option<Answer>, now: Instant) {
+        let mut entries = self.entries.lock().unwrap();
+        let print = match entries.get(&attempt.key) {
+            Some(Entry::InFlight { fingerprint, .. }) => *fingerprint,
+            _ => return,
+        };
+        match answer.filter(|a| (200..300).contains(&a.status)) {
+            Some(answer) => {
+                entries.insert(
+                    attempt.key.clone(),
+                    Entry::Done {
+                        fingerprint: print,
+                        answer,
+                        at: now,
+                    },
+                );
+            }
+            None => {
+                entries.remove(&attempt.key);
+            }
+        }
+        drop(entries);
+        let _ = attempt.settled.send(true);
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        // An attempt dropped without settling (the handler was cancelled) must not leave
+        // waiters hanging: they look again and find the key free or settled.
+        let _ = self.settled.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16) -> Answer {
+        Answer {
+            status,
+            content_type: Some("application/json".into()),
+            location: None,
+            body: Bytes::from_static(b"{\"DocNum\":41}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_settled_key_is_replayed_a_failed_one_is_freed_a_different_body_refused() {
+        let ids = Idempotency::new(Duration::from_secs(3600));
+        let now = Instant::now();
+        let Claim::Send(first) = ids.claim("k1", b"body", now).await else { panic!("first claim sends") };
+        ids.settle(first, Some(answer(201)), now);
+        assert!(matches!(ids.claim("k1", b"body", now).await, Claim::Replay(a) if a == answer(201)));
+        assert!(matches!(ids.claim("k1", b"other body", now).await, Claim::Mismatch));
+
+        let Claim::Send(failed) = ids.claim("k2", b"body", now).await else { panic!() };
+        ids.settle(failed, None, now);
+        assert!(matches!(ids.claim("k2", b"body", now).await, Claim::Send(_)));
+
+        // Expired answers are forgotten.
+        let later = now + Duration::from_secs(3601);
+        assert!(matches!(ids.claim("k1", b"body", later).await, Claim::Send(_)));
+    }
+
+    #[tokio::test]
+    async fn a_retry_during_the_first_attempt_waits_for_its_answer() {
+        let ids = std::sync::Arc::new(Idempotency::new(Duration::from_secs(3600)));
+        let now = Instant::now();
+        let Claim::Send(first) = ids.claim("k", b"body", now).await else { panic!() };
+        let retry = {
+            let ids = ids.clone();
+            tokio::spawn(async move { ids.claim("k", b"body", now).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!retry.is_finished());
+        ids.settle(first, Some(answer(201)), now);
+        assert!(matches!(retry.await.unwrap(), Claim::Replay(_)));
+    }
+}

@@ -1,0 +1,170 @@
+//! chairside-gateway: the office server that holds Open Dental's keys so no browser has to.
+//!
+//! It serves the built app, signs staff in (argon2id accounts in SQLite, an HttpOnly session
+//! cookie), and forwards `/api/v1/*` to Open Dental with the keys added: endpoints in cascade
+//! order, the Remote throttle shared fairly between sessions, every request audited. This is
+//! the Backend-For-Frontend of the IETF draft "OAuth 2.0 for Browser-Based Applications".
+//!
+//! `app(state)` is the whole router (tests drive it with `oneshot`); `Gateway::start` serves
+//! it over TCP, with TLS when configured.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod cascade;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod idempotency;
+pub mod keys;
+pub mod proxy;
+pub mod security;
+pub mod sessions;
+pub mod state;
+pub mod throttle;
+pub mod tls;
+pub mod web_app;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::Config;
+pub use error::GatewayError;
+pub use keys::Keys;
+pub use state::{GatewayState, Options};
+
+/// Every route, in one list.
+pub fn app(state: GatewayState) -> Router {
+    // Requests that count as activity need a live session: Open Dental's API, "stay signed in".
+    let active = Router::new()
+        .route("/api/v1/{*path}", any(proxy::forward))
+        .route("/gateway/v1/session/refresh", post(auth::refresh))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_session));
+    // Looking at the queue needs a session but is not activity.
+    let quiet = Router::new()
+        .route("/gateway/v1/queue", get(auth::queue))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_session_quietly));
+    let open = Router::new()
+        .route("/gateway/v1/session", get(auth::session_status))
+        .route("/gateway/v1/sign-in", post(auth::sign_in))
+        .route("/gateway/v1/sign-out", post(auth::sign_out));
+    Router::new()
+        .merge(active)
+        .merge(quiet)
+        .merge(open)
+        .fallback(serve_app)
+        .layer(from_fn(security::refuse_cross_origin))
+        .layer(from_fn_with_state(state.clone(), security::client_and_headers))
+        .with_state(state)
+}
+
+/// The app's files, and its own routes (which the app renders itself).
+async fn serve_app(State(state): State<GatewayState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/gateway/") {
+        return GatewayError::NotFound(format!(
+            "{} {path} is not a Chairside gateway or Open Dental API address.",
+            req.method()
+        ))
+        .into_response();
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return (StatusCode::METHOD_NOT_ALLOWED, "The app's pages can only be read.").into_response();
+    }
+    state.app.respond(path, req.headers())
+}
+
+/// A running gateway. Dropping it stops the server.
+pub struct Gateway {
+    pub addr: SocketAddr,
+    pub state: GatewayState,
+    pub https: bool,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Gateway {
+    /// Binds `config.listen` (port 0 picks a free one) and serves on the current runtime.
+    pub async fn start(config: Config, keys: Keys, options: Options) -> Result<Gateway, String> {
+        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
+        let listen = config.listen;
+        let state = GatewayState::new(config, keys, options)?;
+        if state.accounts.is_empty()? {
+            state.log.line(
+                "there are no staff accounts yet: create one with `chairside-gateway user add <name> --config <file>`",
+            );
+        }
+        if !state.app.has_index() {
+            state.log.line(format!(
+                "{} has no index.html: build the app with `trunk build --release`",
+                state.config.app_dir.display()
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = app(state.clone());
+        let https = tls.is_some();
+        let server = match tls {
+            Some(tls) => tokio::spawn(tls::serve(listener, tls, router, stopped)),
+            None => tokio::spawn(async move {
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                let _ = axum::serve(listener, service)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            }),
+        };
+        Ok(Gateway {
+            addr,
+            state,
+            https,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// "http://127.0.0.1:PORT" (a loopback address when listening on all interfaces).
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ip => ip,
+        };
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

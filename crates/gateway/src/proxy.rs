@@ -1,0 +1,376 @@
+//! `/api/v1/*` to Open Dental: the body limit checked first, the keys added, the browser's
+//! cookies and Authorization left behind; endpoints tried in cascade order (a write moves on
+//! only if it certainly never left); Remote requests take their throttle turn; the answer
+//! comes back as Open Dental gave it, marked `no-store`; every request is audited.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use opendental::error::{exceeds_body_limit, MAX_BODY_BYTES};
+
+use crate::audit::{patient_of, AuditRow};
+use crate::cascade::{may_fall_over, Endpoint, Failure};
+use crate::error::GatewayError;
+use crate::idempotency::{Answer, Claim};
+use crate::sessions::Session;
+use crate::state::GatewayState;
+
+pub const ENDPOINT_HEADER: &str = "x-chairside-endpoint";
+const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// Failure bodies are short explanations; anything longer is cut to this.
+const MAX_FAILURE_BODY: usize = 64 * 1024;
+
+/// The SFTP methods, which make Open Dental connect to a host the request names.
+const SFTP_METHODS: [&str; 4] = [
+    "documents/UploadSftp",
+    "documents/DownloadSftp",
+    "documents/Thumbnails",
+    "documents/DownloadMount",
+];
+
+pub async fn forward(
+    State(state): State<GatewayState>,
+    Extension(session): Extension<Session>,
+    req: Request,
+) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req
+        .uri()
+        .path()
+        .strip_prefix("/api/v1/")
+        .unwrap_or_default()
+        .to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let idempotency_key = req
+        .headers()
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| (8..=200).contains(&k.len()))
+        .map(str::to_owned);
+    let mut audit = AuditRow {
+        time: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+        actor: format!("user:{}", session.user),
+        customer: state.keys.customer_id.clone(),
+        method: method.to_string(),
+        path: match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        },
+        pat_num: None,
+        status: 0,
+        endpoint: "-".into(),
+        duration_ms: 0,
+    };
+    let outcome = async {
+        let body = read_body(req.into_body()).await?;
+        audit.pat_num = patient_of(&path, query.as_deref(), &body);
+        check_request(&state, &method, &path, &body)?;
+        let target = match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        };
+        let upload = method == Method::POST && path.eq_ignore_ascii_case("documents/Upload");
+        match idempotency_key.filter(|_| upload) {
+            Some(key) => send_once_per_key(&state, &session, &key, &method, &target, body, &mut audit).await,
+            None => send(&state, &session, &method, &target, body, &mut audit).await,
+        }
+    }
+    .await;
+    let response = outcome.unwrap_or_else(IntoResponse::into_response);
+    audit.status = response.status().as_u16();
+    audit.duration_ms = started.elapsed().as_millis() as u64;
+    state.audit.record(audit);
+    response
+}
+
+/// The whole body, refused (400, as Open Dental would) past 16.8M characters.
+async fn read_body(body: Body) -> Result<Bytes, GatewayError> {
+    let too_large = || {
+        GatewayError::BadRequest(
+            "The request body is too large: the JSON body can have a maximum content length of 16.8M characters."
+                .into(),
+        )
+    };
+    let mut bytes = Vec::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| GatewayError::BadRequest(format!("The request body could not be read: {e}")))?;
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if exceeds_body_limit(&bytes) {
+        return Err(too_large());
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Requests the office's administrator does not allow: the SFTP methods naming a host that
+/// is not on the configured list.
+fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8]) -> Result<(), GatewayError> {
+    if *method != Method::POST {
+        return Ok(());
+    }
+    let allowed = &state.config.proxy.sftp_hosts;
+    if !allowed.is_empty() && SFTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(path)) {
+        let address = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("SftpAddress").and_then(|a| a.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        // A malformed address is Open Dental's to explain; only a named host is checked here.
+        if let Ok(parsed) = opendental::sftp::SftpAddress::parse(&address) {
+            if !allowed.iter().any(|h| h.eq_ignore_ascii_case(&parsed.host)) {
+                return Err(GatewayError::Forbidden(format!(
+                    "This office's Chairside gateway allows SFTP only to {}; {} is not one of them. Ask your administrator.",
+                    allowed.join(", "),
+                    parsed.host
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An upload with an Idempotency-Key: a key already answered gets that answer again, and the
+/// file is not sent twice.
+async fn send_once_per_key(
+    state: &GatewayState,
+    session: &Session,
+    key: &str,
+    method: &Method,
+    target: &str,
+    body: Bytes,
+    audit: &mut AuditRow,
+) -> Result<Response, GatewayError> {
+    let scoped = format!("{}:{key}", state.keys.customer_id);
+    let attempt = match state.idempotency.claim(&scoped, &body, Instant::now()).await {
+        Claim::Replay(answer) => {
+            audit.endpoint = "(replayed)".into();
+            let mut response = answer_response(&answer);
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+        Claim::Mismatch => {
+            return Err(GatewayError::BadRequest(
+                "This upload reused the Idempotency-Key of a different upload, so it was not sent.".into(),
+            ))
+        }
+        Claim::Send(attempt) => attempt,
+    };
+    match send(state, session, method, target, body, audit).await {
+        Ok(response) => {
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, MAX_FAILURE_BODY * 16).await;
+            let Ok(bytes) = bytes else {
+                state.idempotency.settle(attempt, None, Instant::now());
+                return Err(GatewayError::OutcomeUnknown {
+                    status: StatusCode::BAD_GATEWAY,
+                    message: "Open Dental's answer to this upload broke off, so Chairside cannot tell whether it was \
+                              saved. Check the patient's documents before trying again."
+                        .into(),
+                });
+            };
+            let answer = Answer {
+                status: parts.status.as_u16(),
+                content_type: header_string(&parts.headers, header::CONTENT_TYPE),
+                location: header_string(&parts.headers, header::LOCATION),
+                body: bytes.clone(),
+            };
+            state.idempotency.settle(attempt, Some(answer), Instant::now());
+            Ok(Response::from_parts(parts, Body::from(bytes)))
+        }
+        Err(e) => {
+            state.idempotency.settle(attempt, None, Instant::now());
+            Err(e)
+        }
+    }
+}
+
+fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn answer_response(answer: &Answer) -> Response {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        (header::CONTENT_TYPE, &answer.content_type),
+        (header::LOCATION, &answer.location),
+    ] {
+        if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            headers.insert(name, v);
+        }
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    (status, headers, Body::from(answer.body.clone())).into_response()
+}
+
+/// Tries the endpoints in cascade order.
+async fn send(
+    state: &GatewayState,
+    session: &Session,
+    method: &Method,
+    target: &str,
+    body: Bytes,
+    audit: &mut AuditRow,
+) -> Result<Response, GatewayError> {
+    let is_read = matches!(*method, Method::GET | Method::HEAD);
+    let mut tried = Vec::new();
+    for index in state.endpoints.order(Instant::now()) {
+        let endpoint = &state.endpoints.list[index];
+        audit.endpoint = endpoint.label();
+        // Throttled endpoints take a turn in the customer key's queue; the others a slot.
+        let slot = if endpoint.config.is_throttled() {
+            state.throttle.turn(&state.keys.customer_id, &session.id).await;
+            None
+        } else {
+            Some(
+                state
+                    .local_slots
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| GatewayError::Internal("The gateway is shutting down.".into()))?,
+            )
+        };
+        match attempt(state, endpoint, method, target, &body, is_read).await {
+            Ok(upstream) => {
+                state.endpoints.mark_ok(index);
+                return Ok(respond(state, endpoint, upstream, slot).await);
+            }
+            Err((failure, detail)) => {
+                state.endpoints.mark_failed(index, Instant::now());
+                state.log.line(format!(
+                    "{} {}: {method} {target} failed: {detail}",
+                    endpoint.label(),
+                    endpoint.base_url
+                ));
+                if !may_fall_over(is_read, failure) {
+                    return Err(unknown_outcome(endpoint, failure, state));
+                }
+                tried.push(format!("{} ({detail})", endpoint.label()));
+            }
+        }
+    }
+    Err(GatewayError::Unreachable(format!(
+        "Open Dental could not be reached: tried {}. Nothing was changed; try again in a moment, and if this \
+         goes on, check that the office's Open Dental API service is running.",
+        tried.join(", then ")
+    )))
+}
+
+fn unknown_outcome(endpoint: &Endpoint, failure: Failure, state: &GatewayState) -> GatewayError {
+    match failure {
+        Failure::Timeout => GatewayError::OutcomeUnknown {
+            status: StatusCode::GATEWAY_TIMEOUT,
+            message: format!(
+                "Open Dental ({}) did not answer within {} seconds. It may still have saved this: check before \
+                 trying again.",
+                endpoint.label(),
+                state.config.cascade.read_timeout_ms / 1000
+            ),
+        },
+        _ => GatewayError::OutcomeUnknown {
+            status: StatusCode::BAD_GATEWAY,
+            message: format!(
+                "The connection to Open Dental ({}) broke before it answered, so Chairside cannot tell whether this \
+                 was saved. It may have been: check before trying again.",
+                endpoint.label()
+            ),
+        },
+    }
+}
+
+/// One try at one endpoint, up to the answer's headers.
+async fn attempt(
+    state: &GatewayState,
+    endpoint: &Endpoint,
+    method: &Method,
+    target: &str,
+    body: &Bytes,
+    is_read: bool,
+) -> Result<reqwest::Response, (Failure, String)> {
+    let url = format!("{}/{target}", endpoint.base_url);
+    let mut request = state
+        .http
+        .request(method.clone(), &url)
+        .header(header::AUTHORIZATION, state.keys.authorization())
+        .header(header::CONTENT_TYPE, "application/json");
+    if !is_read {
+        request = request.body(body.clone());
+    }
+    let timeout = Duration::from_millis(state.config.cascade.read_timeout_ms);
+    match tokio::time::timeout(timeout, request.send()).await {
+        Err(_) => Err((Failure::Timeout, format!("no answer within {} ms", timeout.as_millis()))),
+        Ok(Err(e)) => {
+            let failure = if e.is_connect() {
+                Failure::Connect
+            } else if e.is_timeout() {
+                Failure::Timeout
+            } else {
+                Failure::Broken
+            };
+            Err((failure, describe(&e)))
+        }
+        Ok(Ok(response)) => Ok(response),
+    }
+}
+
+/// The innermost cause ("Connection refused (os error 111)"), which says the most.
+fn describe(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    if e.is_connect() && !text.to_lowercase().contains("connect") {
+        format!("could not connect: {text}")
+    } else {
+        text
+    }
+}
+
+/// Open Dental's answer for the browser: its status and explanation unchanged (keys scrubbed
+/// should a server ever echo them), only the headers the app needs, never cached.
+async fn respond(
+    state: &GatewayState,
+    endpoint: &Endpoint,
+    upstream: reqwest::Response,
+    slot: Option<tokio::sync::OwnedSemaphorePermit>,
+) -> Response {
+    let status = upstream.status();
+    let mut headers = HeaderMap::new();
+    for name in [header::CONTENT_TYPE, header::LOCATION, header::RETRY_AFTER] {
+        if let Some(value) = upstream.headers().get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    if let Ok(label) = HeaderValue::from_str(&endpoint.label()) {
+        headers.insert(ENDPOINT_HEADER, label);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !status.is_success() {
+        let text = match upstream.bytes().await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_FAILURE_BODY)]).into_owned(),
+            Err(e) => format!("(the explanation broke off: {})", describe(&e)),
+        };
+        headers.remove(header::CONTENT_LENGTH);
+        return (status, headers, state.log.scrub(&text)).into_response();
+    }
+    // The slot is held until the answer has been passed on in full.
+    let stream = upstream.bytes_stream().map(move |chunk| {
+        let _held = &slot;
+        chunk
+    });
+    (status, headers, Body::from_stream(stream)).into_response()
+}
