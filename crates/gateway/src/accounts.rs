@@ -40,14 +40,15 @@ fn check_username(name: &str) -> Result<(), String> {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-    ok.then_some(()).ok_or_else(|| {
-        format!("{name:?} is not a usable username: use 1 to 64 letters, digits, '.', '_', '-' or '@'")
-    })
+    ok.then_some(())
+        .ok_or_else(|| format!("{name:?} is not a usable username: use 1 to 64 letters, digits, '.', '_', '-' or '@'"))
 }
 
 pub fn check_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!("the password must be at least {MIN_PASSWORD_CHARS} characters long"));
+        return Err(format!(
+            "the password must be at least {MIN_PASSWORD_CHARS} characters long"
+        ));
     }
     Ok(())
 }
@@ -130,9 +131,7 @@ impl Accounts {
             .flatten();
         let stored = found.as_ref().map_or(dummy_hash(), |(_, h)| h.as_str());
         let parsed = PasswordHash::new(stored).ok()?;
-        let right = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let right = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         found.filter(|_| right).map(|(name, _)| name)
     }
 }
@@ -204,7 +203,10 @@ mod tests {
         let accounts = Accounts::new(Db::in_memory());
         assert!(accounts.is_empty().unwrap());
         accounts.add("alice", "correct horse battery").unwrap();
-        assert!(accounts.add("ALICE", "another password").is_err(), "names are case-blind");
+        assert!(
+            accounts.add("ALICE", "another password").is_err(),
+            "names are case-blind"
+        );
         assert!(accounts.add("bob", "short").unwrap_err().contains("at least 10"));
         assert!(accounts.add("bo b", "long enough password").is_err());
 
@@ -215,7 +217,10 @@ mod tests {
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         assert!(!stored.contains("correct horse"));
 
-        assert_eq!(accounts.verify("Alice", "correct horse battery").as_deref(), Some("alice"));
+        assert_eq!(
+            accounts.verify("Alice", "correct horse battery").as_deref(),
+            Some("alice")
+        );
         assert_eq!(accounts.verify("alice", "wrong password here"), None);
         assert_eq!(accounts.verify("nobody", "correct horse battery"), None);
 
@@ -238,7 +243,10 @@ mod tests {
             assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(i)), None);
         }
         brake.failed(&alice, t0 + Duration::from_secs(4));
-        assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(4)), Some(Duration::from_secs(5)));
+        assert_eq!(
+            brake.must_wait(&alice, t0 + Duration::from_secs(4)),
+            Some(Duration::from_secs(5))
+        );
         // The same address trying another account is slowed too; another address for alice too.
         let same_addr = vec!["user:bob".to_owned(), "addr:10.0.0.5".to_owned()];
         assert!(brake.must_wait(&same_addr, t0 + Duration::from_secs(5)).is_some());
@@ -246,11 +254,17 @@ mod tests {
         assert!(brake.must_wait(&other_addr, t0 + Duration::from_secs(5)).is_some());
         assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(9)), None);
         brake.failed(&alice, t0 + Duration::from_secs(9));
-        assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(9)), Some(Duration::from_secs(10)));
+        assert_eq!(
+            brake.must_wait(&alice, t0 + Duration::from_secs(9)),
+            Some(Duration::from_secs(10))
+        );
         for _ in 0..20 {
             brake.failed(&alice, t0 + Duration::from_secs(9));
         }
-        assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(9)), Some(Duration::from_secs(900)));
+        assert_eq!(
+            brake.must_wait(&alice, t0 + Duration::from_secs(9)),
+            Some(Duration::from_secs(900))
+        );
         brake.succeeded(&alice);
         assert_eq!(brake.must_wait(&alice, t0 + Duration::from_secs(9)), None);
     }

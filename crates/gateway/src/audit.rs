@@ -88,12 +88,7 @@ pub fn query(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRow>, String> {
              ORDER BY id DESC LIMIT ?4",
         )?;
         let rows = stmt.query_map(
-            params![
-                filter.user,
-                filter.pat_num,
-                since,
-                filter.limit.unwrap_or(1000)
-            ],
+            params![filter.user, filter.pat_num, since, filter.limit.unwrap_or(1000)],
             |r| {
                 Ok(AuditRow {
                     time: r.get(0)?,
@@ -182,7 +177,9 @@ pub fn patient_of(path: &str, query: Option<&str>, body: &[u8]) -> Option<i64> {
     }
     if let Some(n) = query.into_iter().flat_map(|q| q.split('&')).find_map(|pair| {
         let (name, value) = pair.split_once('=')?;
-        name.eq_ignore_ascii_case("PatNum").then(|| value.parse().ok()).flatten()
+        name.eq_ignore_ascii_case("PatNum")
+            .then(|| value.parse().ok())
+            .flatten()
     }) {
         return Some(n);
     }
@@ -198,8 +195,14 @@ fn pat_num_in_body(body: &[u8]) -> Option<i64> {
     let tail = &body[body.len().saturating_sub(WINDOW)..];
     [head, tail].into_iter().find_map(|part| {
         let at = part.windows(NEEDLE.len()).position(|w| w == NEEDLE)?;
-        let rest = std::str::from_utf8(&part[at + NEEDLE.len()..][..part.len().saturating_sub(at + NEEDLE.len()).min(40)]).ok()?;
-        let rest = rest.trim_start().strip_prefix(':')?.trim_start().trim_start_matches('"');
+        let rest =
+            std::str::from_utf8(&part[at + NEEDLE.len()..][..part.len().saturating_sub(at + NEEDLE.len()).min(40)])
+                .ok()?;
+        let rest = rest
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start()
+            .trim_start_matches('"');
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         digits.parse().ok()
     })
@@ -234,7 +237,10 @@ mod tests {
             "A".repeat(200_000)
         );
         assert_eq!(patient_of("documents/Upload", None, upload.as_bytes()), Some(101));
-        assert_eq!(patient_of("documents/Upload", None, br#"{"x":1,"PatNum":"77"}"#), Some(77));
+        assert_eq!(
+            patient_of("documents/Upload", None, br#"{"x":1,"PatNum":"77"}"#),
+            Some(77)
+        );
         assert_eq!(patient_of("documents/SetByUrl", None, br#"{"PatNum":"x"}"#), None);
     }
 

@@ -29,12 +29,18 @@ fn cookie_name(https: bool) -> &'static str {
 
 pub fn session_cookie(token: &str, https: bool) -> String {
     let secure = if https { "; Secure" } else { "" };
-    format!("{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}", cookie_name(https))
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
+        cookie_name(https)
+    )
 }
 
 fn clearing_cookie(https: bool) -> String {
     let secure = if https { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", cookie_name(https))
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
+        cookie_name(https)
+    )
 }
 
 /// The session token the browser sent, if any.
@@ -97,14 +103,19 @@ impl SessionInfo {
             signed_in: true,
             user: Some(session.user.clone()),
             idle_timeout_secs: Some(state.sessions.idle_timeout().as_secs()),
-            idle_remaining_secs: Some(remaining.idle.as_secs()),
-            absolute_remaining_secs: Some(remaining.absolute.as_secs()),
+            idle_remaining_secs: Some(whole_seconds(remaining.idle)),
+            absolute_remaining_secs: Some(whole_seconds(remaining.absolute)),
             endpoint: Some(EndpointInfo {
                 kind: endpoint.config.kind.id(),
                 label: endpoint.label(),
             }),
         }
     }
+}
+
+/// Rounded up: a session with 59.9 s left has "60 seconds" left, not 59.
+fn whole_seconds(d: std::time::Duration) -> u64 {
+    d.as_millis().div_ceil(1000) as u64
 }
 
 fn no_store(mut response: Response) -> Response {
@@ -146,7 +157,10 @@ pub async fn sign_in(
         format!("addr:{}", client.ip),
     ];
     if let Some(wait) = state.brake.must_wait(&subjects, state.clock.now()) {
-        state.log.line(format!("sign-in refused for a while: user {username:?} from {}", client.ip));
+        state.log.line(format!(
+            "sign-in refused for a while: user {username:?} from {}",
+            client.ip
+        ));
         return Err(GatewayError::TooManyAttempts {
             wait_secs: wait.as_secs_f64().ceil() as u64,
         });
@@ -158,7 +172,9 @@ pub async fn sign_in(
         .map_err(|e| GatewayError::Internal(format!("The sign-in check failed: {e}")))?;
     let Some(user) = verified else {
         state.brake.failed(&subjects, state.clock.now());
-        state.log.line(format!("failed sign-in: user {username:?} from {}", client.ip));
+        state
+            .log
+            .line(format!("failed sign-in: user {username:?} from {}", client.ip));
         return Err(GatewayError::WrongPassword);
     };
     state.brake.succeeded(&subjects);
@@ -208,7 +224,11 @@ async fn guard(state: &GatewayState, mut req: Request, next: Next, touch: bool) 
 }
 
 /// For Open Dental requests and "stay signed in": these are activity.
-pub async fn require_session(State(state): State<GatewayState>, req: Request, next: Next) -> Result<Response, GatewayError> {
+pub async fn require_session(
+    State(state): State<GatewayState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, GatewayError> {
     guard(&state, req, next, true).await
 }
 
@@ -241,11 +261,17 @@ mod tests {
         let plain = session_cookie("tok", false);
         assert_eq!(plain, "chairside-session=tok; Path=/; HttpOnly; SameSite=Strict");
         let secure = session_cookie("tok", true);
-        assert_eq!(secure, "__Host-chairside-session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
+        assert_eq!(
+            secure,
+            "__Host-chairside-session=tok; Path=/; HttpOnly; SameSite=Strict; Secure"
+        );
         assert!(clearing_cookie(true).contains("Max-Age=0"));
 
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; chairside-session=tok; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; chairside-session=tok; b=2"),
+        );
         assert_eq!(token_from(&h, false).as_deref(), Some("tok"));
         assert_eq!(token_from(&h, true), None, "over HTTPS only the __Host- cookie counts");
     }

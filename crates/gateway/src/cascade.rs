@@ -56,7 +56,11 @@ impl Endpoints {
     }
 
     fn cooling_until(&self, index: usize, now: Instant) -> Option<Instant> {
-        self.list[index].failed_until.lock().unwrap().filter(|until| *until > now)
+        self.list[index]
+            .failed_until
+            .lock()
+            .unwrap()
+            .filter(|until| *until > now)
     }
 
     /// The order to try: endpoints not cooling down, in configured order, then the cooling

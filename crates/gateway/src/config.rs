@@ -260,7 +260,8 @@ mod tests {
 
     #[test]
     fn defaults_env_overrides_and_mistakes() {
-        let mut c = Config::from_toml("[[endpoints]]\nkind = \"local\"\nurl = \"http://localhost:30222/api/v1\"\n").unwrap();
+        let mut c =
+            Config::from_toml("[[endpoints]]\nkind = \"local\"\nurl = \"http://localhost:30222/api/v1\"\n").unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8443");
         assert_eq!((c.throttle.interval_ms, c.sessions.idle_minutes), (1000, 15));
         c.apply_env(|name| (name == "CHAIRSIDE_GATEWAY_LISTEN").then(|| "0.0.0.0:9000".to_owned()))
@@ -268,7 +269,9 @@ mod tests {
         assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
         assert!(c.apply_env(|_| Some("nonsense".into())).is_err());
 
-        assert!(Config::from_toml("endpoints = []").unwrap_err().contains("no Open Dental endpoint"));
+        assert!(Config::from_toml("endpoints = []")
+            .unwrap_err()
+            .contains("no Open Dental endpoint"));
         assert!(Config::from_toml("[[endpoints]]\nkind = \"local\"\nurl = \"ftp://x\"\n").is_err());
         assert!(Config::from_toml("[[endpoints]]\nkind = \"moon\"\nurl = \"http://x\"\n").is_err());
         assert!(Config::from_toml("colour = 1\n[[endpoints]]\nkind = \"local\"\nurl = \"http://x\"\n").is_err());

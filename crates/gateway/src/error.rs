@@ -11,14 +11,19 @@ pub const SIGNED_OUT_HEADER: &str = "x-chairside-signed-out";
 pub enum GatewayError {
     SignedOut(String),
     WrongPassword,
-    TooManyAttempts { wait_secs: u64 },
+    TooManyAttempts {
+        wait_secs: u64,
+    },
     Forbidden(String),
     BadRequest(String),
     NotFound(String),
     /// No Open Dental endpoint answered; nothing was changed.
     Unreachable(String),
     /// A write's connection broke, or it got no answer in time: Open Dental may have done it.
-    OutcomeUnknown { status: StatusCode, message: String },
+    OutcomeUnknown {
+        status: StatusCode,
+        message: String,
+    },
     Internal(String),
 }
 

@@ -21,8 +21,15 @@ pub struct Answer {
 
 enum Entry {
     /// The first attempt is on its way; the channel says when it is settled.
-    InFlight { fingerprint: [u8; 32], settled: watch::Receiver<bool> },
-    Done { fingerprint: [u8; 32], answer: Answer, at: Instant },
+    InFlight {
+        fingerprint: [u8; 32],
+        settled: watch::Receiver<bool>,
+    },
+    Done {
+        fingerprint: [u8; 32],
+        answer: Answer,
+        at: Instant,
+    },
 }
 
 pub struct Idempotency {
@@ -64,9 +71,13 @@ impl Idempotency {
         loop {
             let mut waiting = {
                 let mut entries = self.entries.lock().unwrap();
-                entries.retain(|_, e| !matches!(e, Entry::Done { at, .. } if now.saturating_duration_since(*at) > self.keep_for));
+                entries.retain(
+                    |_, e| !matches!(e, Entry::Done { at, .. } if now.saturating_duration_since(*at) > self.keep_for),
+                );
                 match entries.get(key) {
-                    Some(Entry::Done { fingerprint, answer, .. }) => {
+                    Some(Entry::Done {
+                        fingerprint, answer, ..
+                    }) => {
                         return if *fingerprint == print {
                             Claim::Replay(answer.clone())
                         } else {
@@ -153,12 +164,16 @@ mod tests {
     async fn a_settled_key_is_replayed_a_failed_one_is_freed_a_different_body_refused() {
         let ids = Idempotency::new(Duration::from_secs(3600));
         let now = Instant::now();
-        let Claim::Send(first) = ids.claim("k1", b"body", now).await else { panic!("first claim sends") };
+        let Claim::Send(first) = ids.claim("k1", b"body", now).await else {
+            panic!("first claim sends")
+        };
         ids.settle(first, Some(answer(201)), now);
         assert!(matches!(ids.claim("k1", b"body", now).await, Claim::Replay(a) if a == answer(201)));
         assert!(matches!(ids.claim("k1", b"other body", now).await, Claim::Mismatch));
 
-        let Claim::Send(failed) = ids.claim("k2", b"body", now).await else { panic!() };
+        let Claim::Send(failed) = ids.claim("k2", b"body", now).await else {
+            panic!()
+        };
         ids.settle(failed, None, now);
         assert!(matches!(ids.claim("k2", b"body", now).await, Claim::Send(_)));
 
@@ -171,7 +186,9 @@ mod tests {
     async fn a_retry_during_the_first_attempt_waits_for_its_answer() {
         let ids = std::sync::Arc::new(Idempotency::new(Duration::from_secs(3600)));
         let now = Instant::now();
-        let Claim::Send(first) = ids.claim("k", b"body", now).await else { panic!() };
+        let Claim::Send(first) = ids.claim("k", b"body", now).await else {
+            panic!()
+        };
         let retry = {
             let ids = ids.clone();
             tokio::spawn(async move { ids.claim("k", b"body", now).await })

@@ -55,7 +55,8 @@ impl Keys {
     /// only its owner can read it.
     pub fn from_file(path: &Path) -> Result<Keys, String> {
         check_private(path)?;
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?;
         // The parse error would quote the file, keys included: say only where it went wrong.
         let file: KeyFile = toml::from_str(&text).map_err(|e| {
             let at = e.span().map(|s| format!(" near byte {}", s.start)).unwrap_or_default();
@@ -89,7 +90,10 @@ impl Keys {
 fn customer_id(customer_key: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(customer_key.as_bytes());
-    format!("cust-{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+    format!(
+        "cust-{:02x}{:02x}{:02x}{:02x}",
+        digest[0], digest[1], digest[2], digest[3]
+    )
 }
 
 /// A key file that others can read is a key others have: refuse it, saying how to fix it.
@@ -135,7 +139,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("chairside-keys-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("keys.toml");
-        std::fs::write(&path, "developer_key = \"dev-SECRET\"\ncustomer_key = \"cust-SECRET\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "developer_key = \"dev-SECRET\"\ncustomer_key = \"cust-SECRET\"\n",
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = Keys::from_file(&path).unwrap_err();
         assert!(err.contains("chmod 600") && !err.contains("SECRET"), "{err}");

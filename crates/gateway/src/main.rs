@@ -13,7 +13,11 @@ use chairside_gateway::{Config, Gateway, Keys, Options};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "chairside-gateway", version, about = "Keeps Open Dental's keys on the office server: serves Chairside, signs staff in, forwards the API")]
+#[command(
+    name = "chairside-gateway",
+    version,
+    about = "Keeps Open Dental's keys on the office server: serves Chairside, signs staff in, forwards the API"
+)]
 struct Cli {
     /// The configuration file (see gateway.example.toml).
     #[arg(long, global = true, env = "CHAIRSIDE_GATEWAY_CONFIG")]
@@ -140,9 +144,11 @@ fn keys_for(config: &Config) -> Result<Keys, String> {
     match &config.key_file {
         Some(file) => Keys::from_file(file),
         None => Keys::from_env().unwrap_or_else(|| {
-            Err("no Open Dental keys: set key_file in the configuration, or CHAIRSIDE_DEVELOPER_KEY and \
+            Err(
+                "no Open Dental keys: set key_file in the configuration, or CHAIRSIDE_DEVELOPER_KEY and \
                  CHAIRSIDE_CUSTOMER_KEY"
-                .into())
+                    .into(),
+            )
         }),
     }
 }

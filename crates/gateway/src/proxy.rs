@@ -41,12 +41,7 @@ pub async fn forward(
 ) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req
-        .uri()
-        .path()
-        .strip_prefix("/api/v1/")
-        .unwrap_or_default()
-        .to_owned();
+    let path = req.uri().path().strip_prefix("/api/v1/").unwrap_or_default().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let idempotency_key = req
         .headers()

@@ -30,7 +30,10 @@ impl ClientInfo {
     pub fn from_parts(peer: SocketAddr, tls: bool, headers: &HeaderMap, trusted: &[IpAddr]) -> ClientInfo {
         let peer_ip = canonical(peer.ip());
         if !trusted.contains(&peer_ip) {
-            return ClientInfo { ip: peer_ip, https: tls };
+            return ClientInfo {
+                ip: peer_ip,
+                https: tls,
+            };
         }
         let forwarded_for = headers
             .get_all("x-forwarded-for")
@@ -79,7 +82,9 @@ pub async fn client_and_headers(State(state): State<GatewayState>, mut req: Requ
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+        HeaderValue::from_static(
+            "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
@@ -144,25 +149,56 @@ mod tests {
     #[test]
     fn forwarded_headers_count_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
-        let h = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.2"), ("x-forwarded-proto", "https")]);
+        let h = headers(&[
+            ("x-forwarded-for", "203.0.113.9, 10.0.0.2"),
+            ("x-forwarded-proto", "https"),
+        ]);
         let from_proxy = ClientInfo::from_parts(SocketAddr::new(proxy, 5000), false, &h, &[proxy]);
-        assert_eq!(from_proxy, ClientInfo { ip: "203.0.113.9".parse().unwrap(), https: true });
+        assert_eq!(
+            from_proxy,
+            ClientInfo {
+                ip: "203.0.113.9".parse().unwrap(),
+                https: true
+            }
+        );
         let direct = ClientInfo::from_parts("192.168.1.50:5000".parse().unwrap(), false, &h, &[proxy]);
-        assert_eq!(direct, ClientInfo { ip: "192.168.1.50".parse().unwrap(), https: false });
+        assert_eq!(
+            direct,
+            ClientInfo {
+                ip: "192.168.1.50".parse().unwrap(),
+                https: false
+            }
+        );
         let mapped = ClientInfo::from_parts("[::ffff:192.168.1.50]:1".parse().unwrap(), true, &h, &[]);
-        assert_eq!(mapped, ClientInfo { ip: "192.168.1.50".parse().unwrap(), https: true });
+        assert_eq!(
+            mapped,
+            ClientInfo {
+                ip: "192.168.1.50".parse().unwrap(),
+                https: true
+            }
+        );
     }
 
     #[test]
     fn cross_site_writes_are_refused_reads_and_same_origin_pass() {
         let post = Method::POST;
         let ok = |pairs: &[(&'static str, &str)], https| same_origin_or_refuse(&post, &headers(pairs), https).is_ok();
-        assert!(ok(&[("sec-fetch-site", "same-origin"), ("origin", "http://gw:8080"), ("host", "gw:8080")], false));
+        assert!(ok(
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://gw:8080"),
+                ("host", "gw:8080")
+            ],
+            false
+        ));
         assert!(ok(&[("host", "gw:8080")], false), "no browser headers: not a browser");
         assert!(!ok(&[("sec-fetch-site", "cross-site"), ("host", "gw:8080")], false));
         assert!(!ok(&[("sec-fetch-site", "same-site"), ("host", "gw:8080")], false));
         assert!(!ok(&[("origin", "http://evil.example"), ("host", "gw:8080")], false));
-        assert!(!ok(&[("origin", "http://gw:8080"), ("host", "gw:8080")], true), "scheme must match");
+        assert!(
+            !ok(&[("origin", "http://gw:8080"), ("host", "gw:8080")], true),
+            "scheme must match"
+        );
         assert!(same_origin_or_refuse(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")]), false).is_ok());
     }
 }

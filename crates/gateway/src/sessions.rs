@@ -88,7 +88,8 @@ impl Sessions {
     }
 
     fn alive(&self, s: &Session, now: Instant) -> bool {
-        now.saturating_duration_since(s.last_seen) < self.idle && now.saturating_duration_since(s.created) < self.absolute
+        now.saturating_duration_since(s.last_seen) < self.idle
+            && now.saturating_duration_since(s.created) < self.absolute
     }
 
     /// The live session a token names. `touch` counts this as activity (it extends the idle
@@ -151,12 +152,17 @@ mod tests {
         );
         // ...a look without touching does not.
         assert!(sessions.get(&token, t2 + Duration::from_secs(101), true).is_none());
-        assert!(sessions.get(&token, t2, true).is_none(), "an expired session is gone for good");
+        assert!(
+            sessions.get(&token, t2, true).is_none(),
+            "an expired session is gone for good"
+        );
 
         // Busy all the time: still ends at the absolute lifetime.
         let (token, _) = sessions.create("bob", t0);
         for minutes in (10..=50).step_by(10) {
-            assert!(sessions.get(&token, t0 + Duration::from_secs(minutes * 60), true).is_some());
+            assert!(sessions
+                .get(&token, t0 + Duration::from_secs(minutes * 60), true)
+                .is_some());
         }
         assert!(sessions.get(&token, t0 + Duration::from_secs(3600), true).is_none());
     }

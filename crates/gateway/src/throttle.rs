@@ -124,7 +124,10 @@ async fn dispatch(queue: Arc<KeyQueue>) {
                 state.dispatching = false;
                 return;
             };
-            let list = state.waiting.get_mut(&session).expect("a session in turn order has waiters");
+            let list = state
+                .waiting
+                .get_mut(&session)
+                .expect("a session in turn order has waiters");
             let tx = list.pop_front().expect("a session in turn order has waiters");
             if list.is_empty() {
                 state.waiting.remove(&session);

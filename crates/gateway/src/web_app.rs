@@ -29,7 +29,11 @@ pub struct AppFiles {
 }
 
 fn content_type(name: &str) -> &'static str {
-    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+    match name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("html") => "text/html; charset=utf-8",
         Some("js") | Some("mjs") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
@@ -95,7 +99,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         let body = &after[tag_end + 1..];
         let Some(close) = body.find("</script>") else { break };
         if !tag.contains(" src=") && !tag.contains("\tsrc=") && !tag.contains("\nsrc=") {
-            let digest = Sha256::digest(body[..close].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..close]);
             hashes.push(format!(
                 "'sha256-{}'",
                 base64::engine::general_purpose::STANDARD.encode(digest)
@@ -184,7 +188,10 @@ impl Asset {
         };
         let mut headers = HeaderMap::new();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-        headers.insert(header::ETAG, HeaderValue::from_str(&self.etag).expect("an etag is ASCII"));
+        headers.insert(
+            header::ETAG,
+            HeaderValue::from_str(&self.etag).expect("an etag is ASCII"),
+        );
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         let not_modified = request
             .get(header::IF_NONE_MATCH)
@@ -274,8 +281,8 @@ mod tests {
                     <script src=\"/x.js\"></script><script>let x = 1;</script></html>";
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 2);
-        let expected = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(b"import init from '/a.js';\ninit();"));
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/a.js';\ninit();"));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
         let csp = content_security_policy(&hashes);
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));

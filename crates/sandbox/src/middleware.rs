@@ -145,7 +145,6 @@ fn body_too_large() -> ApiError {
     )
 }
 
-
 /// A failure must always say why. Handlers do, but this catches anything else (an extractor
 /// added later, a framework default) that would answer with an empty body.
 pub async fn ensure_explanation(req: Request, next: Next) -> Response {
