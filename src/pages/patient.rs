@@ -48,7 +48,7 @@ fn PatientScreens() -> impl IntoView {
             .filter(|n| *n > 0)
     });
     let patient = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
+        let client = connection.current_client();
         let pat_num = pat_num.get();
         async move {
             let (Some(client), Some(pat_num)) = (client, pat_num) else {
