@@ -85,7 +85,8 @@ fn Shell(mode: Mode) -> impl IntoView {
     }
 }
 
-/// Brand and navigation. Only screens that work for the current state are offered.
+/// Brand and navigation. Only screens that work for the current state are offered: the kiosk
+/// only behind the gateway (a waiting-room tablet must never hold Open Dental keys).
 #[component]
 fn TopBar() -> impl IntoView {
     let connection = use_connection();
@@ -96,7 +97,9 @@ fn TopBar() -> impl IntoView {
             <nav aria-label="Main">
                 <Show when=move || connection.is_connected()>
                     <A href="/patients">"Patients"</A>
-                    <A href="/kiosk-setup">"Kiosk"</A>
+                    <Show when=move || connection.is_gateway()>
+                        <A href="/kiosk-setup">"Kiosk"</A>
+                    </Show>
                 </Show>
                 <A href="/settings">"Connection"</A>
             </nav>

@@ -70,7 +70,8 @@ fn PatientScreens() -> impl IntoView {
                         view! {
                             <PatientHeader patient=p.clone() />
                             <PatientNav pat_num />
-                            <StartKiosk patient=p />
+                            // Only behind the gateway: a kiosk never holds keys.
+                            {connection.is_gateway().then(|| view! { <StartKiosk patient=p /> })}
                             <Outlet />
                         }
                             .into_any()
