@@ -1,6 +1,12 @@
 //! The one typed client for the Open Dental API. Pages call these methods; nothing else in the
-//! app builds URLs or touches HTTP. Request building and response interpretation are plain
-//! functions tested natively; only `send` needs a browser.
+//! app builds URLs or touches HTTP (the gateway's own endpoints are in `gateway`). Request
+//! building and response interpretation are plain functions tested natively; only `send` needs
+//! a browser.
+//!
+//! Two ways to reach Open Dental ([`Auth`]): straight, with the keys typed into this tab (one
+//! request at a time, for the remote throttle), or through chairside-gateway, which holds the
+//! keys, throttles fairly between users, and may answer "signed out": then the request waits
+//! for the next sign-in and goes again, once (the gateway forwarded nothing).
 
 use std::{cell::RefCell, rc::Rc};
 
@@ -20,13 +26,25 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
-use crate::files;
+use crate::{
+    files,
+    gateway::{self, hub},
+};
 
-/// Where to send requests and with which keys.
+/// How requests are authorised.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// Direct mode: `Authorization: ODFHIR dev/cust` on every request.
+    Keys(Credentials),
+    /// Gateway mode: no Authorization header at all; the session cookie goes by itself.
+    Gateway,
+}
+
+/// Where to send requests and how they are authorised.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Client {
     base_url: String,
-    credentials: Credentials,
+    auth: Auth,
 }
 
 /// What staff can search patients by (Patients GET multiple).
@@ -52,10 +70,19 @@ impl PatientSearch {
 }
 
 impl Client {
+    /// Direct mode: straight to Open Dental with the keys.
     pub fn new(base_url: impl Into<String>, credentials: Credentials) -> Self {
         Self {
             base_url: base_url.into(),
-            credentials,
+            auth: Auth::Keys(credentials),
+        }
+    }
+
+    /// Gateway mode: the gateway at the app's own origin forwards /api/v1 and adds the keys.
+    pub fn via_gateway(origin: &str) -> Self {
+        Self {
+            base_url: format!("{}/api/v1", origin.trim_end_matches('/')),
+            auth: Auth::Gateway,
         }
     }
 
@@ -63,15 +90,23 @@ impl Client {
         &self.base_url
     }
 
-    /// The URL and headers of a request. Keys travel only in the Authorization header.
-    fn request_parts(&self, path: &str, query: &Query) -> (String, [(&'static str, String); 2]) {
-        (
-            query::url(&self.base_url, path, query),
-            [
-                ("Authorization", self.credentials.authorization()),
-                ("Content-Type", "application/json".to_owned()),
-            ],
-        )
+    /// Text that must never reach the screen: the keys (none in gateway mode).
+    fn secrets(&self) -> Vec<&str> {
+        match &self.auth {
+            Auth::Keys(credentials) => credentials.secrets().to_vec(),
+            Auth::Gateway => Vec::new(),
+        }
+    }
+
+    /// The URL and headers of a request. Keys travel only in the Authorization header, and only
+    /// in direct mode.
+    fn request_parts(&self, path: &str, query: &Query) -> (String, Vec<(&'static str, String)>) {
+        let mut headers = Vec::with_capacity(2);
+        if let Auth::Keys(credentials) = &self.auth {
+            headers.push(("Authorization", credentials.authorization()));
+        }
+        headers.push(("Content-Type", "application/json".to_owned()));
+        (query::url(&self.base_url, path, query), headers)
     }
 
     /// Turns an HTTP answer into the typed value or an `ApiError` with the server's explanation.
@@ -81,7 +116,7 @@ impl Client {
         } else {
             Err(ApiError::from_response(status, body))
         };
-        result.map_err(|e| e.redacted(&self.credentials.secrets()))
+        result.map_err(|e| e.redacted(&self.secrets()))
     }
 
     async fn send(
@@ -92,23 +127,31 @@ impl Client {
         body: Option<String>,
     ) -> Result<(u16, String), ApiError> {
         let (url, headers) = self.request_parts(path, query);
-        let mut request = RequestBuilder::new(&url).method(method);
-        for (name, value) in &headers {
-            request = request.header(name, value);
+        let network = |e: gloo_net::Error| ApiError::Network { detail: e.to_string() }.redacted(&self.secrets());
+        match self.auth {
+            Auth::Keys(_) => {
+                // One request at a time: remote Open Dental throttles each customer key to one
+                // request per second, so parallel requests only queue up there and risk being
+                // refused.
+                let queue = REQUEST_QUEUE.with(Rc::clone);
+                let _turn = queue.lock().await;
+                let answer = fetch(method, &url, &headers, body.as_deref()).await.map_err(network)?;
+                Ok((answer.status, answer.text))
+            }
+            // The gateway queues fairly between users; requests go at once.
+            Auth::Gateway => loop {
+                let sent_at = js_sys::Date::now();
+                let answer = {
+                    let _on_the_wire = hub::sent(sent_at);
+                    fetch(method.clone(), &url, &headers, body.as_deref())
+                        .await
+                        .map_err(network)?
+                };
+                if let Some(answer) = through_gateway(sent_at, answer).await? {
+                    return Ok((answer.status, answer.text));
+                }
+            },
         }
-        // One request at a time: remote Open Dental throttles each customer key to one request
-        // per second, so parallel requests only queue up there and risk being refused.
-        let queue = REQUEST_QUEUE.with(Rc::clone);
-        let _turn = queue.lock().await;
-        let network =
-            |e: gloo_net::Error| ApiError::Network { detail: e.to_string() }.redacted(&self.credentials.secrets());
-        let response = match body {
-            Some(body) => request.body(body).map_err(network)?.send().await,
-            None => request.send().await,
-        }
-        .map_err(network)?;
-        let text = response.text().await.map_err(network)?;
-        Ok((response.status(), text))
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &Query) -> Result<T, ApiError> {
@@ -198,7 +241,7 @@ impl Client {
         if (200..300).contains(&status) {
             Ok(())
         } else {
-            Err(ApiError::from_response(status, &body).redacted(&self.credentials.secrets()))
+            Err(ApiError::from_response(status, &body).redacted(&self.secrets()))
         }
     }
 
@@ -261,12 +304,32 @@ impl Client {
         files::mark("chairside-upload-encoded");
 
         let (url, headers) = self.request_parts("documents/Upload", &Query::new());
-        let queue = REQUEST_QUEUE.with(Rc::clone);
-        let _turn = queue.lock().await;
-        let (status, text) = xhr_post(&url, &headers, body, on_progress, cancel)
-            .await
-            .map_err(|e| e.redacted(&self.credentials.secrets()))?;
-        self.interpret(status, &text)
+        let on_progress: Rc<dyn Fn(f64, f64)> = Rc::new(on_progress);
+        let answer = match self.auth {
+            Auth::Keys(_) => {
+                let queue = REQUEST_QUEUE.with(Rc::clone);
+                let _turn = queue.lock().await;
+                xhr_post(&url, &headers, &body, on_progress, cancel).await
+            }
+            // Signed out: the same Blob goes again after the next sign-in.
+            Auth::Gateway => loop {
+                let sent_at = js_sys::Date::now();
+                let answer = {
+                    let _on_the_wire = hub::sent(sent_at);
+                    xhr_post(&url, &headers, &body, on_progress.clone(), cancel).await
+                };
+                match answer {
+                    Ok(answer) => match through_gateway(sent_at, answer).await {
+                        Ok(Some(answer)) => break Ok(answer),
+                        Ok(None) => continue,
+                        Err(e) => break Err(e),
+                    },
+                    Err(e) => break Err(e),
+                }
+            },
+        }
+        .map_err(|e| e.redacted(&self.secrets()))?;
+        self.interpret(answer.status, &answer.text)
     }
 
     pub async fn attach_procedure(&self, attach: &NewTreatPlanAttach) -> Result<TreatPlanAttach, ApiError> {
@@ -301,15 +364,63 @@ impl UploadCancel {
     }
 }
 
+/// An HTTP answer: status, body, and the gateway's headers (absent in direct mode).
+struct Answer {
+    status: u16,
+    text: String,
+    signed_out: Option<String>,
+    endpoint: Option<String>,
+}
+
+/// One fetch: the request as built, the answer read whole.
+async fn fetch(
+    method: Method,
+    url: &str,
+    headers: &[(&'static str, String)],
+    body: Option<&str>,
+) -> Result<Answer, gloo_net::Error> {
+    let mut request = RequestBuilder::new(url).method(method);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = match body {
+        Some(body) => request.body(body)?.send().await,
+        None => request.send().await,
+    }?;
+    let signed_out = response.headers().get(gateway::SIGNED_OUT_HEADER);
+    let endpoint = response.headers().get(gateway::ENDPOINT_HEADER);
+    let text = response.text().await?;
+    Ok(Answer {
+        status: response.status(),
+        text,
+        signed_out,
+        endpoint,
+    })
+}
+
+/// What a gateway answer means for the request: `Some` to interpret it, `None` to send it
+/// again (the gateway said "signed out", forwarded nothing, and someone has signed in since).
+async fn through_gateway(sent_at: f64, answer: Answer) -> Result<Option<Answer>, ApiError> {
+    if gateway::is_signed_out(answer.status, answer.signed_out.as_deref()) {
+        return if hub::wait_for_sign_in().await {
+            Ok(None)
+        } else {
+            Err(ApiError::Cancelled)
+        };
+    }
+    hub::answered(sent_at, (200..300).contains(&answer.status), answer.endpoint.clone());
+    Ok(Some(answer))
+}
+
 /// Sends `body` with XMLHttpRequest and waits for the answer. Progress events are forwarded;
 /// a dropped connection is a network error, an abort by the user is `Cancelled`.
 async fn xhr_post(
     url: &str,
     headers: &[(&'static str, String)],
-    body: web_sys::Blob,
-    on_progress: impl Fn(f64, f64) + 'static,
+    body: &web_sys::Blob,
+    on_progress: Rc<dyn Fn(f64, f64)>,
     cancel: &UploadCancel,
-) -> Result<(u16, String), ApiError> {
+) -> Result<Answer, ApiError> {
     let failed = |what: &str| ApiError::Network {
         detail: what.to_owned(),
     };
@@ -346,17 +457,19 @@ async fn xhr_post(
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     }
     cancel.0.borrow_mut().1 = Some(xhr.clone());
-    xhr.send_with_opt_blob(Some(&body))
+    xhr.send_with_opt_blob(Some(body))
         .map_err(|_| failed("the browser refused to send"))?;
     files::mark("chairside-upload-sent");
     files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));
     let outcome = finished.await.unwrap_or("error");
     cancel.0.borrow_mut().1 = None;
     match outcome {
-        "load" => Ok((
-            xhr.status().unwrap_or(0),
-            xhr.response_text().ok().flatten().unwrap_or_default(),
-        )),
+        "load" => Ok(Answer {
+            status: xhr.status().unwrap_or(0),
+            text: xhr.response_text().ok().flatten().unwrap_or_default(),
+            signed_out: xhr.get_response_header(gateway::SIGNED_OUT_HEADER).ok().flatten(),
+            endpoint: xhr.get_response_header(gateway::ENDPOINT_HEADER).ok().flatten(),
+        }),
         "abort" if cancel.is_cancelled() => Err(ApiError::Cancelled),
         _ => Err(failed("the connection closed before Open Dental answered")),
     }
@@ -402,6 +515,21 @@ mod tests {
         assert!(!url.contains("KEY"));
         assert_eq!(headers[0], ("Authorization", "ODFHIR devKEY/custKEY".to_owned()));
         assert_eq!(headers[1], ("Content-Type", "application/json".to_owned()));
+    }
+
+    #[test]
+    fn through_the_gateway_no_authorization_header_and_the_apps_own_origin() {
+        let gateway = Client::via_gateway("https://chairside.office.lan/");
+        assert_eq!(gateway.base_url(), "https://chairside.office.lan/api/v1");
+        let (url, headers) = gateway.request_parts("patients/7", &Query::new());
+        assert_eq!(url, "https://chairside.office.lan/api/v1/patients/7");
+        assert_eq!(headers, vec![("Content-Type", "application/json".to_owned())]);
+        assert!(headers
+            .iter()
+            .all(|(name, _)| !name.eq_ignore_ascii_case("authorization")));
+        // Its errors have nothing to redact, and read as before.
+        let e = gateway.interpret::<Patient>(404, "Patient not found.").unwrap_err();
+        assert_eq!(e.message(), "Not found in Open Dental: Patient not found.");
     }
 
     #[test]

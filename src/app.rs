@@ -1,13 +1,14 @@
-//! The shell: routes, top bar, and the state that outlives a page.
+//! Start-up (which mode), the shell: routes, top bar, and the state that outlives a page.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes, A},
     path,
 };
 
 use crate::{
-    connection::{use_connection, Connection},
+    connection::{use_connection, Connection, Mode},
+    gateway,
     pages::{
         documents::DocumentsPage,
         kiosk::{Kiosk, KioskScreen, KioskSetupPage},
@@ -17,11 +18,34 @@ use crate::{
         treatment_plans::TreatmentPlansPage,
     },
     reference::ReferenceData,
+    session::{use_gateway_session, GatewayApp, SignOutButton, ThrottleWait},
 };
 
+/// Finds out first whether a Chairside gateway serves the app (one fast same-origin request),
+/// then runs in that mode.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Connection::restore());
+    let mode = RwSignal::new(None::<gateway::Mode>);
+    spawn_local(async move { mode.set(Some(gateway::detect().await)) });
+    move || match mode.get() {
+        None => view! { <p class="startup" role="status">"Loading…"</p> }.into_any(),
+        Some(gateway::Mode::Direct) => view! { <Shell mode=Mode::Direct /> }.into_any(),
+        Some(gateway::Mode::Gateway(session)) => view! {
+            <GatewayApp session>
+                <Shell mode=Mode::Gateway />
+            </GatewayApp>
+        }
+        .into_any(),
+    }
+}
+
+/// Routes, top bar, and the state that outlives a page.
+#[component]
+fn Shell(mode: Mode) -> impl IntoView {
+    provide_context(match mode {
+        Mode::Direct => Connection::direct(),
+        Mode::Gateway => Connection::gateway(),
+    });
     provide_context(SearchState::new());
     provide_context(ReferenceData::new());
     let kiosk = Kiosk::restore();
@@ -61,27 +85,57 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Brand and navigation. Only screens that work for the current state are offered.
+/// Brand and navigation. Only screens that work for the current state are offered: the kiosk
+/// only behind the gateway (a waiting-room tablet must never hold Open Dental keys).
 #[component]
 fn TopBar() -> impl IntoView {
     let connection = use_connection();
+    let gateway_session = use_gateway_session();
     view! {
         <header class="topbar">
             <span class="brand">"Chairside"</span>
             <nav aria-label="Main">
                 <Show when=move || connection.is_connected()>
                     <A href="/patients">"Patients"</A>
-                    <A href="/kiosk-setup">"Kiosk"</A>
+                    <Show when=move || connection.is_gateway()>
+                        <A href="/kiosk-setup">"Kiosk"</A>
+                    </Show>
                 </Show>
                 <A href="/settings">"Connection"</A>
             </nav>
-            <span class="connection-chip">
-                {move || match connection.get() {
-                    Some(c) => format!("Connected: {}", c.preset().label()),
-                    None => "Not connected".to_owned(),
-                }}
-            </span>
+            {match gateway_session {
+                Some(session) => {
+                    view! {
+                        <span class="connection-chip">
+                            {move || session.endpoint.with(|label| gateway_chip(label))}
+                        </span>
+                        <ThrottleWait />
+                        <SignOutButton id="sign-out" />
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <span class="connection-chip">
+                            {move || match connection.saved() {
+                                Some(c) => format!("Direct: {}", c.preset().label()),
+                                None => "Not connected".to_owned(),
+                            }}
+                        </span>
+                    }
+                        .into_any()
+                }
+            }}
         </header>
+    }
+}
+
+/// The chip's text in gateway mode.
+fn gateway_chip(label: &str) -> String {
+    if label.trim().is_empty() {
+        "Open Dental via gateway".to_owned()
+    } else {
+        format!("Open Dental: {} · via gateway", label.trim())
     }
 }
 
@@ -103,5 +157,16 @@ fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is no such page in Chairside. " <A href="/patients">"Find a patient"</A> "."</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gateway_chip;
+
+    #[test]
+    fn the_chip_names_the_endpoint_the_gateway_uses() {
+        assert_eq!(gateway_chip("API Service"), "Open Dental: API Service · via gateway");
+        assert_eq!(gateway_chip(""), "Open Dental via gateway");
     }
 }

@@ -54,6 +54,18 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// Waits `ms` milliseconds.
+pub async fn sleep_ms(ms: u32) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        std::time::Duration::from_millis(ms as u64),
+    );
+    let _ = rx.await;
+}
+
 /// Focuses the element with `id` once the page has rendered it.
 pub fn focus_later(id: &'static str) {
     request_animation_frame(move || {

@@ -1,6 +1,8 @@
-//! The connection the user set up: preset, address and keys. Provided as context; saved to
-//! sessionStorage (gone when the tab closes) unless the user asks to remember it on this
-//! device (localStorage). Keys never go anywhere else: not into URLs, logs or messages.
+//! How the app reaches Open Dental. Behind chairside-gateway: through the gateway, with no key
+//! in the browser at all. In direct mode: the connection the user set up (preset, address and
+//! keys), provided as context and saved to sessionStorage (gone when the tab closes) unless the
+//! user asks to remember it on this device (localStorage). Keys never go anywhere else: not
+//! into URLs, logs or messages.
 
 use leptos::prelude::*;
 use opendental::{Credentials, Preset};
@@ -36,37 +38,87 @@ impl SavedConnection {
     }
 }
 
-/// The app-wide connection state: `None` until the user has connected.
+/// How this app reaches Open Dental, decided at start-up (see `gateway::detect`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Keys typed into this tab.
+    Direct,
+    /// Through chairside-gateway, which holds the keys; no key is ever asked for or kept here.
+    Gateway,
+}
+
+/// The app-wide connection state. Direct mode: `None` until the user has connected. Gateway
+/// mode: always connected (the app shows nothing of Open Dental before signing in, and a
+/// session that ends later is signed into again over the screen, which stays mounted).
 #[derive(Clone, Copy)]
-pub struct Connection(RwSignal<Option<SavedConnection>>);
+pub struct Connection {
+    mode: Mode,
+    saved: RwSignal<Option<SavedConnection>>,
+}
 
 impl Connection {
-    /// Reads what was saved in this tab or on this device.
-    pub fn restore() -> Self {
+    /// Direct mode: reads what was saved in this tab or on this device.
+    pub fn direct() -> Self {
         let saved = [session_storage(), local_storage()]
             .into_iter()
             .flatten()
             .find_map(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|json| serde_json::from_str::<SavedConnection>(&json).ok())
             .filter(|c| c.credentials().is_complete() && !c.base_url.is_empty());
-        Connection(RwSignal::new(saved))
+        Connection {
+            mode: Mode::Direct,
+            saved: RwSignal::new(saved),
+        }
     }
 
-    pub fn get(&self) -> Option<SavedConnection> {
-        self.0.get()
+    /// Gateway mode. Keys a developer once saved in this browser for this address are removed:
+    /// behind the gateway none belong on the device.
+    pub fn gateway() -> Self {
+        for s in [session_storage(), local_storage()].into_iter().flatten() {
+            let _ = s.remove_item(STORAGE_KEY);
+        }
+        Connection {
+            mode: Mode::Gateway,
+            saved: RwSignal::new(None),
+        }
+    }
+
+    pub fn is_gateway(&self) -> bool {
+        self.mode == Mode::Gateway
+    }
+
+    /// The direct connection as saved (tracked); always `None` in gateway mode.
+    pub fn saved(&self) -> Option<SavedConnection> {
+        self.saved.get()
     }
 
     pub fn is_connected(&self) -> bool {
-        self.0.with(Option::is_some)
+        self.is_gateway() || self.saved.with(Option::is_some)
     }
 
     /// The client for the current connection (untracked: for use inside event handlers).
     pub fn client(&self) -> Option<Client> {
-        self.0.with_untracked(|c| c.as_ref().map(SavedConnection::client))
+        match self.mode {
+            Mode::Gateway => Some(Client::via_gateway(&app_origin())),
+            Mode::Direct => self.saved.with_untracked(|c| c.as_ref().map(SavedConnection::client)),
+        }
     }
 
-    /// Stores the connection where the user chose, and removes it from the other place.
+    /// The client for the current connection, tracked: a resource using it reloads when the
+    /// user connects elsewhere.
+    pub fn current_client(&self) -> Option<Client> {
+        match self.mode {
+            Mode::Gateway => Some(Client::via_gateway(&app_origin())),
+            Mode::Direct => self.saved.with(|c| c.as_ref().map(SavedConnection::client)),
+        }
+    }
+
+    /// Direct mode: stores the connection where the user chose, and removes it from the other
+    /// place.
     pub fn save(&self, connection: SavedConnection) {
+        if self.is_gateway() {
+            return;
+        }
         let json = serde_json::to_string(&connection).unwrap_or_default();
         let (keep, drop) = if connection.remember {
             (local_storage(), session_storage())
@@ -79,7 +131,7 @@ impl Connection {
         if let Some(s) = keep {
             let _ = s.set_item(STORAGE_KEY, &json);
         }
-        self.0.set(Some(connection));
+        self.saved.set(Some(connection));
     }
 
     /// Forgets the keys everywhere.
@@ -87,8 +139,15 @@ impl Connection {
         for s in [session_storage(), local_storage()].into_iter().flatten() {
             let _ = s.remove_item(STORAGE_KEY);
         }
-        self.0.set(None);
+        self.saved.set(None);
     }
+}
+
+/// Where the app itself is served from (the gateway, in gateway mode).
+pub fn app_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 pub fn use_connection() -> Connection {

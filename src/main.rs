@@ -5,8 +5,10 @@ mod app;
 mod components;
 mod connection;
 mod files;
+mod gateway;
 mod pages;
 mod reference;
+mod session;
 
 fn main() {
     console_error_panic_hook::set_once();

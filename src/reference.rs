@@ -66,7 +66,7 @@ pub fn image_categories() -> LocalResource<Result<Arc<Vec<Definition>>, String>>
     let connection = crate::connection::use_connection();
     let reference = use_reference_data();
     LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
+        let client = connection.current_client();
         async move {
             let client = client.ok_or("Not connected.")?;
             reference

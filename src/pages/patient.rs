@@ -48,7 +48,7 @@ fn PatientScreens() -> impl IntoView {
             .filter(|n| *n > 0)
     });
     let patient = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
+        let client = connection.current_client();
         let pat_num = pat_num.get();
         async move {
             let (Some(client), Some(pat_num)) = (client, pat_num) else {
@@ -70,7 +70,8 @@ fn PatientScreens() -> impl IntoView {
                         view! {
                             <PatientHeader patient=p.clone() />
                             <PatientNav pat_num />
-                            <StartKiosk patient=p />
+                            // Only behind the gateway: a kiosk never holds keys.
+                            {connection.is_gateway().then(|| view! { <StartKiosk patient=p /> })}
                             <Outlet />
                         }
                             .into_any()

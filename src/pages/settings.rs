@@ -1,4 +1,6 @@
-//! Connection settings: where Open Dental is, the two keys, and a test that proves both.
+//! The Connection screen. Behind the gateway: who is signed in, the endpoint in use, and sign
+//! out; no keys. In direct mode: where Open Dental is, the two keys, and a test that proves
+//! both.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
@@ -10,7 +12,8 @@ use opendental::Preset;
 
 use crate::{
     components::ErrorNotice,
-    connection::{use_connection, SavedConnection},
+    connection::{app_origin, use_connection, SavedConnection},
+    session::{use_gateway_session, GatewaySession, SignOutButton},
 };
 
 /// What the last "Save and test" did.
@@ -22,16 +25,46 @@ enum TestState {
     Failed(String),
 }
 
-fn app_origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
-
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    match use_gateway_session() {
+        Some(session) => view! { <GatewayConnection session /> }.into_any(),
+        None => view! { <DirectSettings /> }.into_any(),
+    }
+}
+
+/// Gateway mode: nothing to set up here; the gateway holds the keys.
+#[component]
+fn GatewayConnection(session: GatewaySession) -> impl IntoView {
+    view! {
+        <section class="page settings">
+            <h1>"Connection to Open Dental"</h1>
+            <div class="card gateway-connection">
+                <p class="mode-badge">"Through the Chairside gateway"</p>
+                <dl class="summary">
+                    <dt>"Signed in as"</dt>
+                    <dd id="signed-in-user">{move || session.user.get()}</dd>
+                    <dt>"Open Dental endpoint in use"</dt>
+                    <dd id="endpoint-in-use">
+                        {move || session.endpoint.with(|label| if label.is_empty() { "Not known yet".to_owned() } else { label.clone() })}
+                    </dd>
+                </dl>
+                <p class="hint">
+                    "The office's Chairside gateway holds the Open Dental keys and chooses the endpoint; this browser never sees a key."
+                </p>
+                <div class="actions">
+                    <SignOutButton id="connection-sign-out" />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Direct mode: keys typed into this tab.
+#[component]
+fn DirectSettings() -> impl IntoView {
     let connection = use_connection();
-    let saved = connection.get().unwrap_or_default();
+    let saved = connection.saved().unwrap_or_default();
     let query = use_query_map();
     let navigate = use_navigate();
 
@@ -111,6 +144,13 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page settings">
             <h1>"Connection to Open Dental"</h1>
+            <div class="direct-mode">
+                <p class="mode-badge" id="direct-mode">"Direct mode"</p>
+                <p class="hint">
+                    "The keys are kept in this browser tab. Direct mode is for developers and for a workstation's Local API; "
+                    "an office should run the Chairside gateway, so that the keys stay off browsers."
+                </p>
+            </div>
             <form class="card form" on:submit=on_submit autocomplete="off">
                 <label for="preset">"Where is Open Dental?"</label>
                 <select id="preset" prop:value=move || preset.get() on:change:target=move |ev| preset.set(ev.target().value())>

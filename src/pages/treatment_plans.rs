@@ -59,7 +59,7 @@ pub fn TreatmentPlansPage() -> impl IntoView {
 
     // Everything the screen needs for this patient, fetched one request at a time.
     let data = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
+        let client = connection.current_client();
         let pat_num = pat_num.get();
         async move {
             let (Some(client), Some(pat_num)) = (client, pat_num) else {

@@ -35,6 +35,22 @@ async fn app_loads_without_console_errors_and_asks_for_a_connection() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn without_a_gateway_the_app_runs_in_direct_mode_and_says_so() {
+    let b = Browser::start().await;
+    b.goto("/settings").await;
+    b.wait_for_text("#direct-mode", "Direct mode").await;
+    b.wait_for_text(".connection-chip", "Not connected").await;
+    b.connect_with_demo_keys().await;
+    b.wait_for_text(".connection-chip", "Direct: Sandbox").await;
+    assert!(
+        b.client.find(Locator::Css("#sign-out, #sign-in")).await.is_err(),
+        "no sign-in or sign-out without a gateway"
+    );
+    assert_eq!(b.console_errors().await, Vec::<String>::new());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn wrong_keys_show_the_servers_401_explanation_and_keep_the_input() {
     let b = Browser::start().await;
     b.connect("wrong-dev-key", "wrong-cust-key").await;

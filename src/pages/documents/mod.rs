@@ -49,7 +49,7 @@ pub fn DocumentsPage() -> impl IntoView {
 
     let categories = image_categories();
     let documents = LocalResource::new(move || {
-        let client = connection.get().map(|c| c.client());
+        let client = connection.current_client();
         let pat_num = pat_num.get();
         version.track();
         async move {

@@ -27,7 +27,12 @@ use web_sys::Blob;
 
 pub use setup_page::KioskSetupPage;
 
-use crate::{api::UploadCancel, components::focus_later, connection::use_connection, files};
+use crate::{
+    api::UploadCancel,
+    components::{focus_later, sleep_ms},
+    connection::use_connection,
+    files,
+};
 use setup::{KioskSetup, StepSetup};
 
 /// Sent photos are made this size (longest side, pixels): enough to read a card or recognise a
@@ -500,17 +505,6 @@ fn PhotoStep(index: usize) -> impl IntoView {
 /// Never the patient's data: only what went wrong, for the front desk's console.
 fn log_failure(error: &ApiError) {
     leptos::logging::warn!("kiosk upload failed: {}", error.message());
-}
-
-async fn sleep_ms(ms: u32) {
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = tx.send(());
-        },
-        Duration::from_millis(ms as u64),
-    );
-    let _ = rx.await;
 }
 
 #[component]

@@ -9,15 +9,34 @@ use opendental::{documents::IMG_TYPES, models::Definition};
 use super::setup::{check_pin, KioskSetup};
 use crate::{
     components::{ErrorNotice, Loading, RequireConnection},
+    connection::use_connection,
     reference::image_categories,
 };
 
 #[component]
 pub fn KioskSetupPage() -> impl IntoView {
+    if !use_connection().is_gateway() {
+        return view! { <KioskNeedsGateway /> }.into_any();
+    }
     view! {
         <RequireConnection>
             <KioskSetupForm />
         </RequireConnection>
+    }
+    .into_any()
+}
+
+/// Direct mode: a kiosk would hold this tab's Open Dental keys on a tablet in the waiting room.
+#[component]
+fn KioskNeedsGateway() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"Kiosk setup"</h1>
+            <p id="kiosk-needs-gateway">
+                "The patient-intake kiosk is offered only behind the office's Chairside gateway. "
+                "In direct mode the Open Dental keys are in this browser tab, and a tablet handed to patients must never hold them."
+            </p>
+        </section>
     }
 }
 

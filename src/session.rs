@@ -1,0 +1,556 @@
+//! Gateway mode's screens: sign-in, the sign-in-again dialog over a screen that stays mounted,
+//! the idle warning, the throttle wait, and sign-out. Timing and wording are decided in
+//! `gateway` (plain Rust); this module only shows them and reacts.
+
+use std::time::Duration;
+
+use leptos::{ev, html, prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
+
+use crate::{
+    components::{focus_later, sleep_ms, ErrorNotice},
+    gateway::{self, expiry_text, hub, warning_text, Ended, SessionBody, SessionClock, SessionTime},
+};
+
+/// The signed-in session as this tab sees it. Provided as context in gateway mode.
+#[derive(Clone, Copy)]
+pub struct GatewaySession {
+    /// Someone has signed in since the page loaded (the app's screens exist from then on).
+    started: RwSignal<bool>,
+    pub user: RwSignal<String>,
+    /// The Open Dental endpoint the gateway last used, for people ("API Service").
+    pub endpoint: RwSignal<String>,
+    clock: RwSignal<SessionClock>,
+    now: RwSignal<f64>,
+    /// Why the sign-in-again dialog is open; `None` while it is closed.
+    ended: RwSignal<Option<Ended>>,
+    /// "Waiting for Open Dental: 2 ahead", while this session's requests wait for a turn.
+    queue: RwSignal<Option<String>>,
+    /// Where the focus was when the dialog opened, to go back to afterwards.
+    return_focus: StoredValue<Option<web_sys::Element>, LocalStorage>,
+    /// A GET session is under way (so the ticker does not start another).
+    checking: StoredValue<bool>,
+    /// The current warning window has been checked with the gateway (another tab may have
+    /// kept the session alive).
+    warning_checked: StoredValue<bool>,
+    watching_queue: StoredValue<bool>,
+}
+
+pub fn use_gateway_session() -> Option<GatewaySession> {
+    use_context::<GatewaySession>()
+}
+
+impl GatewaySession {
+    fn new(body: &SessionBody) -> Self {
+        let now = js_sys::Date::now();
+        GatewaySession {
+            started: RwSignal::new(body.signed_in),
+            user: RwSignal::new(body.user.clone()),
+            endpoint: RwSignal::new(body.endpoint_label()),
+            clock: RwSignal::new(SessionClock::from_body(body, now)),
+            now: RwSignal::new(now),
+            ended: RwSignal::new(None),
+            queue: RwSignal::new(None),
+            return_focus: StoredValue::new_local(None),
+            checking: StoredValue::new(false),
+            warning_checked: StoredValue::new(false),
+            watching_queue: StoredValue::new(false),
+        }
+    }
+
+    /// The gateway's word on the session (sign-in, refresh, GET session).
+    fn update_from(&self, body: &SessionBody) {
+        let now = js_sys::Date::now();
+        self.now.set(now);
+        self.clock.set(SessionClock::from_body(body, now));
+        let label = body.endpoint_label();
+        if !label.is_empty() {
+            self.endpoint.set(label);
+        }
+    }
+
+    fn time(&self) -> SessionTime {
+        self.clock.with(|c| c.at(self.now.get()))
+    }
+
+    fn expiry_sentence(&self, why: Ended) -> String {
+        expiry_text(why, self.clock.with_untracked(SessionClock::idle_timeout_secs))
+    }
+
+    /// Opens the sign-in-again dialog over whatever is on screen.
+    fn end(&self, why: Ended) {
+        if self.ended.get_untracked().is_some() {
+            return;
+        }
+        // Taken before the screen becomes inert, which takes the focus away.
+        let active = document().active_element().filter(|e| e.tag_name() != "BODY");
+        self.return_focus.set_value(active);
+        self.ended.set(Some(why));
+    }
+
+    /// Asks the gateway how the session stands (without extending it). When this tab thinks
+    /// the session has ended, `local` says why, and the dialog opens unless the gateway says
+    /// otherwise.
+    fn check(self, local: Option<Ended>) {
+        if self.checking.get_value() {
+            return;
+        }
+        self.checking.set_value(true);
+        spawn_local(async move {
+            let result = gateway::session().await;
+            self.checking.set_value(false);
+            if self.ended.get_untracked().is_some() {
+                return;
+            }
+            match result {
+                Ok(body) if body.signed_in => {
+                    self.update_from(&body);
+                    if let SessionTime::Ended(why) = self.clock.get_untracked().at(js_sys::Date::now()) {
+                        self.end(why);
+                    }
+                }
+                Ok(_) => self.end(local.unwrap_or(Ended::Gateway)),
+                // Unreachable gateway: this tab's clock decides.
+                Err(_) => {
+                    if let Some(why) = local {
+                        self.end(why);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Once a second: the countdown, and the dialog when time is up.
+    fn tick(self) {
+        if !self.started.get_untracked() || self.ended.get_untracked().is_some() {
+            return;
+        }
+        let now = js_sys::Date::now();
+        self.now.set(now);
+        match self.clock.get_untracked().at(now) {
+            SessionTime::Active => self.warning_checked.set_value(false),
+            SessionTime::Warning { .. } => {
+                if !self.warning_checked.get_value() {
+                    self.warning_checked.set_value(true);
+                    self.check(None);
+                }
+            }
+            SessionTime::Ended(why) => self.check(Some(why)),
+        }
+    }
+
+    /// What the API client reports (see `gateway::hub`).
+    fn hear(self, notice: hub::Notice) {
+        match notice {
+            hub::Notice::Started => self.watch_queue(),
+            hub::Notice::Extended { sent_at } => self.clock.update(|c| *c = c.extended(sent_at)),
+            hub::Notice::Endpoint(label) => {
+                if self.endpoint.with_untracked(|e| *e != label) {
+                    self.endpoint.set(label);
+                }
+            }
+            hub::Notice::SignedOut => {
+                let why = match self.clock.get_untracked().at(js_sys::Date::now()) {
+                    SessionTime::Ended(why) => why,
+                    _ => Ended::Gateway,
+                };
+                self.end(why);
+            }
+        }
+    }
+
+    /// While a request has been on the wire for over 400 ms, asks the gateway every 500 ms how
+    /// this session's requests stand in its throttle queue. Nothing is asked while nothing is
+    /// pending.
+    fn watch_queue(self) {
+        if self.watching_queue.get_value() {
+            return;
+        }
+        self.watching_queue.set_value(true);
+        spawn_local(async move {
+            while let Some(oldest) = hub::oldest_pending() {
+                let age = js_sys::Date::now() - oldest;
+                if age < 400.0 {
+                    sleep_ms((400.0 - age).ceil() as u32).await;
+                    continue;
+                }
+                if let Ok(status) = gateway::queue().await {
+                    if hub::oldest_pending().is_some() {
+                        let text = status.text();
+                        if self.queue.with_untracked(|q| *q != text) {
+                            self.queue.set(text);
+                        }
+                    }
+                }
+                sleep_ms(500).await;
+            }
+            self.queue.set(None);
+            self.watching_queue.set_value(false);
+        });
+    }
+
+    /// "Stay signed in": extends the idle time.
+    async fn stay(self) -> Result<(), String> {
+        match gateway::refresh().await? {
+            Some(body) => {
+                self.update_from(&body);
+                Ok(())
+            }
+            None => {
+                self.end(Ended::Idle);
+                Ok(())
+            }
+        }
+    }
+
+    /// Signed in again from the dialog. The same user continues where they were, and every
+    /// request that met "signed out" goes again; anyone else starts afresh, so nothing of the
+    /// previous user's screen is shown to them.
+    fn resumed(self, body: SessionBody) {
+        if body.user != self.user.get_untracked() {
+            leave_to_start();
+            return;
+        }
+        self.update_from(&body);
+        self.warning_checked.set_value(false);
+        self.ended.set(None);
+        hub::signed_in_again();
+        let back = self.return_focus.get_value();
+        self.return_focus.set_value(None);
+        request_animation_frame(move || match back.filter(|e| e.is_connected()) {
+            Some(el) => focus_element(&el),
+            None => focus_later("main"),
+        });
+    }
+}
+
+fn focus_element(el: &web_sys::Element) {
+    if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Forgets everything of this tab's session (memory by reloading, this tab's storage by
+/// clearing it) and opens the start page.
+fn leave_to_start() {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.clear();
+    }
+    let _ = window.location().assign("/");
+}
+
+/// Gateway mode: the sign-in page until someone signs in, then the app (`children`), with the
+/// session's warning and dialog over it.
+#[component]
+pub fn GatewayApp(session: SessionBody, children: ChildrenFn) -> impl IntoView {
+    let state = GatewaySession::new(&session);
+    provide_context(state);
+    hub::listen(move |notice| state.hear(notice));
+    let tick = set_interval_with_handle(move || state.tick(), Duration::from_secs(1)).ok();
+    // Timers slow down in background tabs; catch up as soon as the tab is back.
+    let back = window_event_listener(ev::focus, move |_| state.tick());
+    on_cleanup(move || {
+        if let Some(tick) = tick {
+            tick.clear();
+        }
+        back.remove();
+    });
+    let on_signed_in = Callback::new(move |body: SessionBody| {
+        state.user.set(body.user.clone());
+        state.update_from(&body);
+        state.started.set(true);
+        focus_later("main");
+    });
+    view! {
+        <Show when=move || state.started.get() fallback=move || view! { <SignInPage on_signed_in /> }>
+            // Inert while the dialog is open: kept as it is, out of reach of keyboard and
+            // screen reader, and hidden from view by the dialog's backdrop.
+            <div class="app-root" inert=move || state.ended.get().is_some()>
+                {children()}
+            </div>
+            <IdleWarning />
+            <SessionExpiredDialog />
+        </Show>
+    }
+}
+
+/// The whole page before anyone has signed in. The address the user opened stays as it is, so
+/// it is shown after signing in.
+#[component]
+fn SignInPage(on_signed_in: Callback<SessionBody>) -> impl IntoView {
+    focus_later("username");
+    view! {
+        <main id="main" class="sign-in-page" tabindex="-1">
+            <section class="card sign-in-card" aria-labelledby="sign-in-title">
+                <p class="brand">"Chairside"</p>
+                <h1 id="sign-in-title">"Sign in"</h1>
+                <SignInForm
+                    form_id="sign-in"
+                    username_id="username"
+                    password_id="password"
+                    initial_username=String::new()
+                    on_signed_in
+                />
+            </section>
+        </main>
+    }
+}
+
+/// Username, password, "Sign in"; the gateway's answer on failure, verbatim. What was typed as
+/// the username stays; the password is cleared.
+#[component]
+fn SignInForm(
+    form_id: &'static str,
+    username_id: &'static str,
+    password_id: &'static str,
+    initial_username: String,
+    on_signed_in: Callback<SessionBody>,
+) -> impl IntoView {
+    let username = RwSignal::new(initial_username);
+    let password = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let password_input = NodeRef::<html::Input>::new();
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (name, secret) = (username.get_untracked().trim().to_owned(), password.get_untracked());
+        if name.is_empty() || secret.is_empty() {
+            problem.set(Some("Enter your username and your password.".into()));
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let result = gateway::sign_in(&name, &secret).await;
+            password.set(String::new());
+            busy.set(false);
+            match result {
+                Ok(body) => on_signed_in.run(body),
+                Err(message) => {
+                    problem.set(Some(message));
+                    if let Some(input) = password_input.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        });
+    };
+    let error_id = format!("{form_id}-error");
+    view! {
+        <form id=form_id class="form sign-in-form" on:submit=submit>
+            <label for=username_id>"Username"</label>
+            <input
+                id=username_id
+                name="username"
+                type="text"
+                autocomplete="username"
+                autocapitalize="none"
+                spellcheck="false"
+                required
+                bind:value=username
+            />
+            <label for=password_id>"Password"</label>
+            <input
+                id=password_id
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                node_ref=password_input
+                bind:value=password
+            />
+            <div id=error_id>
+                {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            </div>
+            <div class="actions">
+                <button type="submit" id=format!("{form_id}-submit") class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn SessionExpiredDialog() -> impl IntoView {
+    let session = expect_context::<GatewaySession>();
+    view! {
+        <Show when=move || session.ended.get().is_some()>
+            <SignInAgain />
+        </Show>
+    }
+}
+
+/// The modal dialog over the mounted screen: every form being edited and every queued file
+/// stays as it was; requests that met "signed out" wait for it and then go again.
+#[component]
+fn SignInAgain() -> impl IntoView {
+    let session = expect_context::<GatewaySession>();
+    let why = session.ended.get_untracked().unwrap_or(Ended::Gateway);
+    let user = session.user.get_untracked();
+    focus_later(if user.is_empty() {
+        "reauth-username"
+    } else {
+        "reauth-password"
+    });
+    let on_signed_in = Callback::new(move |body: SessionBody| session.resumed(body));
+    view! {
+        <div class="modal-backdrop">
+            <div
+                id="session-expired"
+                class="modal card"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="session-expired-title"
+                aria-describedby="session-expired-text"
+                on:keydown=keep_focus_inside
+            >
+                <h2 id="session-expired-title">"Sign in again"</h2>
+                <p id="session-expired-text">{session.expiry_sentence(why)}</p>
+                <SignInForm
+                    form_id="reauth"
+                    username_id="reauth-username"
+                    password_id="reauth-password"
+                    initial_username=user
+                    on_signed_in
+                />
+            </div>
+        </div>
+    }
+}
+
+/// Tab and Shift+Tab go round the dialog's controls and never leave it.
+fn keep_focus_inside(ev: ev::KeyboardEvent) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return;
+    };
+    let Ok(list) = dialog.query_selector_all(
+        "input:not([disabled]), button:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]",
+    ) else {
+        return;
+    };
+    let count = list.length();
+    let (Some(first), Some(last)) = (list.item(0), list.item(count.saturating_sub(1))) else {
+        return;
+    };
+    let active: Option<web_sys::Node> = document().active_element().map(Into::into);
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    let target = if ev.shift_key() && (!inside || active.as_ref() == Some(&first)) {
+        Some(last)
+    } else if !ev.shift_key() && (!inside || active.as_ref() == Some(&last)) {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(el) = target.and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+        ev.prevent_default();
+        focus_element(&el);
+    }
+}
+
+/// A minute before the idle end: a prominent, non-modal warning with a countdown, announced as
+/// an alert. It takes the focus only from nobody (someone may be typing in a field); when it
+/// did, the focus goes back afterwards.
+#[component]
+fn IdleWarning() -> impl IntoView {
+    let session = expect_context::<GatewaySession>();
+    let seconds = Memo::new(move |_| match session.time() {
+        SessionTime::Warning { seconds_left } if session.ended.get().is_none() => Some(seconds_left),
+        _ => None,
+    });
+    let showing = Memo::new(move |_| seconds.get().is_some());
+    let took_focus = StoredValue::new(false);
+    Effect::new(move |_| {
+        if showing.get() {
+            let nobody = document().active_element().is_none_or(|e| e.tag_name() == "BODY");
+            took_focus.set_value(nobody);
+            if nobody {
+                focus_later("stay-signed-in");
+            }
+        } else if took_focus.get_value() {
+            took_focus.set_value(false);
+            if document().active_element().is_none_or(|e| e.tag_name() == "BODY") {
+                focus_later("main");
+            }
+        }
+    });
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let stay = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = session.stay().await;
+            busy.set(false);
+            problem.set(result.err());
+        });
+    };
+    view! {
+        <Show when=move || seconds.get().is_some()>
+            <div
+                id="idle-warning"
+                class="idle-warning"
+                role="alertdialog"
+                aria-modal="false"
+                aria-labelledby="idle-warning-title"
+                aria-describedby="idle-warning-text"
+            >
+                <h2 id="idle-warning-title">"Still working?"</h2>
+                <p id="idle-warning-text">{move || seconds.get().map(warning_text)}</p>
+                <button type="button" id="stay-signed-in" class="primary" disabled=move || busy.get() on:click=stay>
+                    "Stay signed in"
+                </button>
+                {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            </div>
+        </Show>
+    }
+}
+
+/// Near the connection chip: how this session's requests stand in the gateway's throttle queue.
+/// Always in the page (a live region must exist before it speaks), empty when nothing waits.
+#[component]
+pub fn ThrottleWait() -> impl IntoView {
+    let session = expect_context::<GatewaySession>();
+    view! {
+        <span id="throttle-wait" class="throttle-wait" role="status" aria-live="polite">
+            {move || session.queue.get()}
+        </span>
+    }
+}
+
+/// Signs out, forgets everything of the session in this tab, and opens the sign-in page.
+#[component]
+pub fn SignOutButton(id: &'static str) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match gateway::sign_out().await {
+                Ok(()) => leave_to_start(),
+                Err(message) => {
+                    busy.set(false);
+                    problem.set(Some(format!("You are still signed in. {message}")));
+                }
+            }
+        });
+    };
+    view! {
+        <button type="button" id=id class="sign-out" disabled=move || busy.get() on:click=sign_out>
+            "Sign out"
+        </button>
+        {move || problem.get().map(|message| view! { <span class="sign-out-problem" role="alert">{message}</span> })}
+    }
+}
