@@ -356,12 +356,10 @@ async fn screenshots() {
 }
 
 /// A kiosk photo of phone size (4032×3024 JPEG), from "Use this photo" to the next step, and a
-/// portrait tablet screenshot of the step for review (`SCREENSHOTS=dir`). The kiosk is offered
-/// only behind chairside-gateway, so this waits for gateway mode in the browser tests (named
-/// so that scripts/bench's `bench_` filter skips it until then).
+/// portrait tablet screenshot of the step for review (`SCREENSHOTS=dir`).
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: needs gateway mode (the kiosk is offered only behind chairside-gateway)"]
-async fn kiosk_bench_photo_to_uploaded() {
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_kiosk_photo_to_uploaded() {
     let b = Browser::start().await;
     b.client.set_window_size(768, 1024).await.unwrap();
     crate::kiosk::set_up_kiosk(&b, 120).await;

@@ -60,7 +60,7 @@ pub(crate) async fn wait_for_row(b: &Browser, needle: &str) -> String {
     }
 }
 
-async fn wait_for_status(b: &Browser, item: &str, status: &str) {
+pub(crate) async fn wait_for_status(b: &Browser, item: &str, status: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let el = b.find(item).await;
@@ -78,7 +78,7 @@ async fn wait_for_status(b: &Browser, item: &str, status: &str) {
 }
 
 /// Files on disk for the file input: a real PNG and a small PDF.
-fn sample_files(dir: &TempDir) -> (String, String) {
+pub(crate) fn sample_files(dir: &TempDir) -> (String, String) {
     // 1x1 red PNG.
     let png: &[u8] = &[
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
@@ -94,7 +94,7 @@ fn sample_files(dir: &TempDir) -> (String, String) {
     (png_path.display().to_string(), pdf_path.display().to_string())
 }
 
-async fn choose_files(b: &Browser, paths: &[String]) {
+pub(crate) async fn choose_files(b: &Browser, paths: &[String]) {
     b.find("#upload-files")
         .await
         .send_keys(&paths.join("\n"))

@@ -1,7 +1,8 @@
-//! What every browser test needs: the built app served by an in-process sandbox (in-memory
-//! database, nothing shared between tests), a chromedriver on a free port, and headless
-//! Chromium with a fresh profile and no background networking. All of it stops when the
-//! `Browser` is dropped.
+//! What every browser test needs: the built app served the way an office runs it, by an
+//! in-process gateway in front of an in-process sandbox (in-memory databases, nothing shared
+//! between tests), or in direct mode by the sandbox alone; a chromedriver on a free port; and
+//! headless Chromium with a fresh profile and no background networking. All of it stops when
+//! the `Browser` is dropped.
 
 use std::{
     net::TcpListener,
@@ -10,6 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use chairside_gateway::Gateway;
 use chairside_sandbox::{Config, Sandbox};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -19,10 +21,16 @@ use tokio::process::{Child, Command};
 pub const DEV_KEY: &str = "chairside-demo-dev";
 pub const CUST_KEY: &str = "chairside-demo-cust";
 
+/// The staff account every gateway in the browser tests has.
+pub const STAFF_USER: &str = "frontdesk";
+pub const STAFF_PASSWORD: &str = "front desk password";
+
 const WAIT: Duration = Duration::from_secs(15);
 
 pub struct Browser {
     pub sandbox: Sandbox,
+    /// The gateway in front of the sandbox; `None` in direct mode.
+    pub gateway: Option<Gateway>,
     pub client: Client,
     _driver: Child,
     _profile: TempDir,
@@ -61,14 +69,51 @@ impl Drop for TempDir {
     }
 }
 
+/// A gateway holding the sandbox's keys, serving the built app, with one staff account.
+pub async fn gateway_for(sandbox: &Sandbox, keys: (&str, &str)) -> Gateway {
+    let mut config = chairside_gateway::Config::from_toml(&format!(
+        "[[endpoints]]\nkind = \"sandbox\"\nurl = \"{}\"\nlabel = \"Sandbox\"\n",
+        sandbox.api_url()
+    ))
+    .unwrap();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.app_dir = dist_dir();
+    let gateway = Gateway::start(
+        config,
+        chairside_gateway::Keys::new(keys.0, keys.1).unwrap(),
+        chairside_gateway::Options {
+            in_memory: true,
+            capture_log: true,
+        },
+    )
+    .await
+    .expect("gateway starts");
+    gateway.state.accounts.add(STAFF_USER, STAFF_PASSWORD).unwrap();
+    gateway
+}
+
 impl Browser {
+    /// The app through a gateway in front of a sandbox, signed out.
     pub async fn start() -> Browser {
         Self::start_with(Config::for_tests()).await
     }
 
-    pub async fn start_with(mut config: Config) -> Browser {
+    pub async fn start_with(config: Config) -> Browser {
+        let keys = (config.developer_key.clone(), config.customer_key.clone());
+        let sandbox = Sandbox::start(config).await.expect("sandbox starts");
+        let gateway = gateway_for(&sandbox, (&keys.0, &keys.1)).await;
+        Self::launch(sandbox, Some(gateway)).await
+    }
+
+    /// Direct mode: the sandbox serves the app, and the keys are typed into the browser.
+    pub async fn start_direct() -> Browser {
+        let mut config = Config::for_tests();
         config.app_dir = Some(dist_dir());
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
+        Self::launch(sandbox, None).await
+    }
+
+    async fn launch(sandbox: Sandbox, gateway: Option<Gateway>) -> Browser {
 
         let port = free_port();
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -111,14 +156,23 @@ impl Browser {
             .expect("chromium session starts");
         Browser {
             sandbox,
+            gateway,
             client,
             _driver: driver,
             _profile: profile,
         }
     }
 
+    /// Where the browser reaches Chairside: the gateway, or the sandbox in direct mode.
+    pub fn base_url(&self) -> String {
+        match &self.gateway {
+            Some(gateway) => gateway.url(),
+            None => self.sandbox.url(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.sandbox.url(), path)
+        format!("{}{}", self.base_url(), path)
     }
 
     pub async fn goto(&self, path: &str) {
@@ -212,9 +266,22 @@ impl Browser {
         self.find("button[type=submit]").await.click().await.unwrap();
     }
 
+    /// Ready to work: signed in to the gateway, or (direct mode) connected with the demo keys.
     pub async fn connect_with_demo_keys(&self) {
+        if self.gateway.is_some() {
+            return self.sign_in().await;
+        }
         self.connect(DEV_KEY, CUST_KEY).await;
         self.wait_for_text(".test-result", "Connected.").await;
+    }
+
+    /// Signs in on the gateway's sign-in screen as the staff account.
+    pub async fn sign_in(&self) {
+        self.goto("/patients").await;
+        self.fill("#username", STAFF_USER).await;
+        self.fill("#password", STAFF_PASSWORD).await;
+        self.find("#sign-in-submit").await.click().await.unwrap();
+        self.find("#sign-out").await;
     }
 
     /// How many requests the sandbox has logged that start with `prefix` ("POST /documents/Upload").

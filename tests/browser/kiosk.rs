@@ -2,8 +2,7 @@
 //! button and reload after a reset, the staff PIN, and a failed upload retried once.
 //!
 //! The kiosk is offered only behind chairside-gateway (a tablet handed to patients must never
-//! hold Open Dental keys), and these tests run the app in direct mode against the sandbox, so
-//! the kiosk flows wait (ignored) for a gateway in the workspace; direct mode is checked not to
+//! hold Open Dental keys): these run through the gateway, and direct mode is checked not to
 //! offer the kiosk at all.
 
 use std::time::Duration;
@@ -123,7 +122,7 @@ async fn page_mentions_jane(b: &Browser) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn direct_mode_offers_no_kiosk() {
-    let b = Browser::start().await;
+    let b = Browser::start_direct().await;
     b.connect_with_demo_keys().await;
     b.goto("/patients/1").await;
     b.wait_for_text("#patient-name", "Smith, Jane").await;
@@ -147,7 +146,6 @@ async fn direct_mode_offers_no_kiosk() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the kiosk is offered only behind chairside-gateway: to be run in gateway mode once the gateway is in the workspace"]
 async fn a_patient_completes_a_session_and_photos_land_in_their_categories() {
     let b = Browser::start().await;
     set_up_kiosk(&b, 120).await;
@@ -195,7 +193,6 @@ async fn a_patient_completes_a_session_and_photos_land_in_their_categories() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the kiosk is offered only behind chairside-gateway: to be run in gateway mode once the gateway is in the workspace"]
 async fn an_idle_session_warns_can_be_extended_and_then_resets_leaving_nothing() {
     let b = Browser::start().await;
     set_up_kiosk(&b, 4).await;
@@ -232,7 +229,6 @@ async fn an_idle_session_warns_can_be_extended_and_then_resets_leaving_nothing()
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the kiosk is offered only behind chairside-gateway: to be run in gateway mode once the gateway is in the workspace"]
 async fn back_and_reload_after_a_reset_show_nothing_of_the_patient() {
     let b = Browser::start().await;
     set_up_kiosk(&b, 120).await;
@@ -276,7 +272,6 @@ async fn back_and_reload_after_a_reset_show_nothing_of_the_patient() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the kiosk is offered only behind chairside-gateway: to be run in gateway mode once the gateway is in the workspace"]
 async fn leaving_kiosk_mode_needs_the_staff_pin() {
     let b = Browser::start().await;
     set_up_kiosk(&b, 120).await;
@@ -306,7 +301,6 @@ async fn leaving_kiosk_mode_needs_the_staff_pin() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "the kiosk is offered only behind chairside-gateway: to be run in gateway mode once the gateway is in the workspace"]
 async fn a_failed_upload_is_retried_and_lands_once() {
     let b = Browser::start().await;
     set_up_kiosk(&b, 120).await;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod documents;
+mod gateway;
 mod harness;
 mod kiosk;
 mod sftp;

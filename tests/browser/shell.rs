@@ -19,7 +19,7 @@ async fn search_last_name(b: &Browser, text: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn app_loads_without_console_errors_and_asks_for_a_connection() {
-    let b = Browser::start().await;
+    let b = Browser::start_direct().await;
     b.goto("/").await;
     b.wait_for_path("/settings").await;
     b.wait_for_text("h1", "Connection to Open Dental").await;
@@ -36,7 +36,7 @@ async fn app_loads_without_console_errors_and_asks_for_a_connection() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_gateway_the_app_runs_in_direct_mode_and_says_so() {
-    let b = Browser::start().await;
+    let b = Browser::start_direct().await;
     b.goto("/settings").await;
     b.wait_for_text("#direct-mode", "Direct mode").await;
     b.wait_for_text(".connection-chip", "Not connected").await;
@@ -52,7 +52,7 @@ async fn without_a_gateway_the_app_runs_in_direct_mode_and_says_so() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_keys_show_the_servers_401_explanation_and_keep_the_input() {
-    let b = Browser::start().await;
+    let b = Browser::start_direct().await;
     b.connect("wrong-dev-key", "wrong-cust-key").await;
     let alert = b
         .wait_for_text("[role=alert]", "Open Dental did not accept the API keys: ")
