@@ -157,7 +157,7 @@ async fn names_with_apostrophes_and_accents_are_found() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deep_link_opened_before_connecting_lands_after_connecting() {
-    let b = Browser::start().await;
+    let b = Browser::start_direct().await;
     b.goto("/patients/1").await;
     b.wait_for_text("h1", "Connect to Open Dental first").await;
     b.find("main a[href^='/settings']").await.click().await.unwrap();
