@@ -15,6 +15,7 @@ pub mod query;
 pub mod sftp;
 pub mod tooth;
 pub mod treatment;
+pub mod upload_check;
 pub mod wire;
 
 pub use connection::{Credentials, Preset};
