@@ -9,6 +9,10 @@ use fantoccini::Locator;
 
 use crate::harness::{Browser, TempDir};
 
+const TAB: &str = "\u{E004}";
+const SHIFT_TAB: &str = "\u{E008}\u{E004}";
+const ESCAPE: &str = "\u{E00C}";
+
 const JANE: i64 = 1;
 
 async fn open_documents(b: &Browser) {
@@ -465,5 +469,50 @@ async fn a_photo_over_the_limit_is_shrunk_upright_when_the_user_agrees() {
         "EXIF orientation 6 applied: the photo is stored upright"
     );
     assert!(std::fs::metadata(&stored).unwrap().len() < 1_000_000);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delete_confirmation_takes_the_focus_keeps_it_and_gives_it_back() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    b.find("table.documents-table tbody tr[id^='doc-'] button.link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let in_dialog = "el.closest('[role=alertdialog]') !== null";
+    let on_delete_button = "el.matches('.edit-form button.danger')";
+    for close_with in ["Keep it", "Escape"] {
+        b.find(".edit-form button.danger").await.click().await.unwrap();
+        b.wait_for_focus("el.id === 'keep-document'", "moved to the safe answer")
+            .await;
+        for keys in [TAB, TAB, TAB, SHIFT_TAB, SHIFT_TAB, SHIFT_TAB] {
+            b.press(keys).await;
+            b.wait_for_focus(in_dialog, "stayed in the dialog").await;
+        }
+        // The page behind is out of reach while the question is open.
+        let behind = b
+            .script(
+                "document.querySelector('.edit-form button[type=submit]').focus();
+                 return document.activeElement.closest('[role=alertdialog]') !== null;",
+            )
+            .await;
+        assert_eq!(
+            behind,
+            serde_json::json!(true),
+            "the form behind the dialog took the focus"
+        );
+        match close_with {
+            "Keep it" => b.find("#keep-document").await.click().await.unwrap(),
+            _ => b.press(ESCAPE).await,
+        }
+        b.wait_for_focus(on_delete_button, &format!("went back to Delete… after {close_with}"))
+            .await;
+        assert!(
+            b.client.find(Locator::Css("#confirm-delete")).await.is_err(),
+            "the question closed"
+        );
+    }
     b.close().await;
 }

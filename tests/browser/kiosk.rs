@@ -10,6 +10,9 @@ use serde_json::Value;
 use crate::harness::{Browser, TempDir, CUST_KEY, DEV_KEY};
 
 const PIN: &str = "2468";
+const TAB: &str = "\u{E004}";
+const SHIFT_TAB: &str = "\u{E008}\u{E004}";
+const ESCAPE: &str = "\u{E00C}";
 
 pub(crate) async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
     b.connect_with_demo_keys().await;
@@ -20,14 +23,19 @@ pub(crate) async fn set_up_kiosk(b: &Browser, idle_seconds: u32) {
     b.wait_for_text(".kiosk-setup", "saved").await;
 }
 
-/// Staff open Smith, Jane and hand her the tablet; she confirms her birthdate.
-pub(crate) async fn start_for_jane(b: &Browser) {
+/// Staff open Smith, Jane and hand her the tablet, which asks for her birthdate.
+async fn hand_to_jane(b: &Browser) {
     b.goto("/patients/1").await;
     b.find("#patient-name").await;
     b.find("#start-kiosk").await.click().await.unwrap();
     b.wait_for_path("/kiosk").await;
     b.wait_for_text("#kiosk-title", "Hello, Jane.").await;
     b.find("#kiosk-birthdate").await;
+}
+
+/// Staff open Smith, Jane and hand her the tablet; she confirms her birthdate.
+pub(crate) async fn start_for_jane(b: &Browser) {
+    hand_to_jane(b).await;
     b.script(
         "const el = document.getElementById('kiosk-birthdate'); el.value = '1976-05-24';
          el.dispatchEvent(new Event('input', { bubbles: true }));",
@@ -249,19 +257,11 @@ async fn leaving_kiosk_mode_needs_the_staff_pin() {
     start_for_jane(&b).await;
     b.find(".kiosk-staff").await.click().await.unwrap();
     b.fill("#kiosk-pin", "1111").await;
-    b.find(".kiosk-overlay button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.wait_for_text(".kiosk-overlay [role=alert]", "not right").await;
+    b.find(".kiosk-dialog button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".kiosk-dialog [role=alert]", "not right").await;
     assert_eq!(b.path().await, "/kiosk");
     b.fill("#kiosk-pin", PIN).await;
-    b.find(".kiosk-overlay button[type=submit]")
-        .await
-        .click()
-        .await
-        .unwrap();
+    b.find(".kiosk-dialog button[type=submit]").await.click().await.unwrap();
     b.wait_for_path("/patients").await;
     b.find("nav a[href='/patients']").await;
     assert!(
@@ -299,5 +299,55 @@ async fn a_failed_upload_is_retried_and_lands_once() {
         "landed once"
     );
     assert_eq!(count_described(&docs, "Insurance card back (kiosk)").len(), 1);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_staff_dialog_is_modal_takes_the_focus_and_gives_it_back() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    hand_to_jane(&b).await;
+    let in_dialog = "el.closest('dialog[open]') !== null";
+    for close_with in ["Escape", "Cancel"] {
+        b.find(".kiosk-staff").await.click().await.unwrap();
+        b.wait_for_focus("el.id === 'kiosk-pin'", "moved to the PIN").await;
+        for keys in [TAB, TAB, TAB, TAB, SHIFT_TAB, SHIFT_TAB, SHIFT_TAB, SHIFT_TAB] {
+            b.press(keys).await;
+            b.wait_for_focus(in_dialog, "stayed in the staff dialog").await;
+        }
+        // The patient's birthdate form behind it is out of reach (inert).
+        let behind = b
+            .script(
+                "const date = document.getElementById('kiosk-birthdate'); date.focus();
+                 return [document.activeElement === date, document.querySelector('dialog[open]')?.matches(':modal') === true];",
+            )
+            .await;
+        assert_eq!(
+            behind[0],
+            serde_json::json!(false),
+            "the birthdate field took the focus"
+        );
+        assert_eq!(behind[1], serde_json::json!(true), "the dialog is modal");
+        match close_with {
+            "Escape" => b.press(ESCAPE).await,
+            _ => b
+                .client
+                .find(Locator::XPath("//dialog//button[normalize-space()='Cancel']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap(),
+        }
+        b.wait_for_focus(
+            "el.matches('.kiosk-staff')",
+            &format!("went back to Staff after {close_with}"),
+        )
+        .await;
+        assert!(
+            b.client.find(Locator::Css("#kiosk-pin")).await.is_err(),
+            "the dialog closed"
+        );
+    }
     b.close().await;
 }

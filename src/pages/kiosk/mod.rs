@@ -27,7 +27,12 @@ use web_sys::Blob;
 
 pub use setup_page::KioskSetupPage;
 
-use crate::{api::UploadCancel, components::focus_later, connection::use_connection, files};
+use crate::{
+    api::UploadCancel,
+    components::{focus_later, ModalDialog},
+    connection::use_connection,
+    files,
+};
 use setup::{KioskSetup, StepSetup};
 
 /// Sent photos are made this size (longest side, pixels): enough to read a card or recognise a
@@ -560,9 +565,6 @@ fn IdleWatch() -> impl IntoView {
             if elapsed >= idle {
                 kiosk.reset(Some("The session ended after a while without activity."));
             } else if elapsed >= warn_at {
-                if remaining.get_untracked().is_none() {
-                    focus_later("kiosk-still-here");
-                }
                 remaining.set(Some((idle - elapsed).ceil() as u32));
             }
         },
@@ -578,17 +580,27 @@ fn IdleWatch() -> impl IntoView {
         }
     });
     view! {
-        {move || remaining.get().map(|seconds| view! {
-            <div class="kiosk-overlay" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
+        <Show when=move || remaining.with(Option::is_some)>
+            <ModalDialog
+                class="kiosk-dialog"
+                alert=true
+                labelled_by="idle-title"
+                described_by="idle-text"
+                initial_focus="kiosk-still-here"
+                on_cancel=move |()| touch()
+            >
                 <div class="kiosk-card">
                     <h2 id="idle-title">"Are you still there?"</h2>
                     <p id="idle-text" aria-live="assertive">
-                        {format!("To protect your privacy we will start over in {seconds} seconds.")}
+                        {move || format!(
+                            "To protect your privacy we will start over in {} seconds.",
+                            remaining.get().unwrap_or(0)
+                        )}
                     </p>
                     <button type="button" class="kiosk-primary" id="kiosk-still-here" on:click=move |_| touch()>"I'm still here"</button>
                 </div>
-            </div>
-        })}
+            </ModalDialog>
+        </Show>
     }
 }
 
@@ -616,8 +628,12 @@ fn ExitDialog(exiting: RwSignal<bool>) -> impl IntoView {
             problem.set(Some("That PIN is not right.".into()));
         }
     };
+    let cancel = move || {
+        pin.set(String::new());
+        exiting.set(false);
+    };
     view! {
-        <div class="kiosk-overlay" role="dialog" aria-labelledby="exit-title">
+        <ModalDialog class="kiosk-dialog" labelled_by="exit-title" initial_focus="kiosk-pin" on_cancel=move |()| cancel()>
             <form class="kiosk-card" on:submit=submit>
                 <h2 id="exit-title">"Staff: leave kiosk mode"</h2>
                 <label for="kiosk-pin">"Staff PIN"</label>
@@ -625,12 +641,9 @@ fn ExitDialog(exiting: RwSignal<bool>) -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="kiosk-error" role="alert">{p}</p> })}
                 <div class="kiosk-actions">
                     <button type="submit" class="kiosk-primary">"Leave kiosk mode"</button>
-                    <button type="button" class="kiosk-secondary" on:click=move |_| {
-                        pin.set(String::new());
-                        exiting.set(false);
-                    }>"Cancel"</button>
+                    <button type="button" class="kiosk-secondary" on:click=move |_| cancel()>"Cancel"</button>
                 </div>
             </form>
-        </div>
+        </ModalDialog>
     }
 }
