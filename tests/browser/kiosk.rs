@@ -351,3 +351,55 @@ async fn the_staff_dialog_is_modal_takes_the_focus_and_gives_it_back() {
     }
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_phone_width_the_kiosk_header_keeps_one_line_and_shows_larger_text_is_on() {
+    let b = Browser::start().await;
+    set_up_kiosk(&b, 120).await;
+    hand_to_jane(&b).await;
+    b.client.set_window_size(412, 915).await.unwrap();
+    let width = b.script("return window.innerWidth").await;
+    assert!(width.as_f64().unwrap() <= 412.0, "the window is phone-sized: {width}");
+    let toggle_look = "const t = document.querySelector('.kiosk-toggle'); const s = getComputedStyle(t);
+                       return [t.getAttribute('aria-pressed'), s.backgroundColor, s.color, getComputedStyle(t, '::before').content];";
+    let mut looks = Vec::new();
+    for large in [false, true] {
+        if large {
+            b.find(".kiosk-toggle").await.click().await.unwrap();
+        }
+        let lines = b
+            .script(
+                "return ['.kiosk-bar .brand', '.kiosk-toggle', '.kiosk-staff'].map(css => {
+                   const range = document.createRange();
+                   range.selectNodeContents(document.querySelector(css));
+                   const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                   return [css, tops.size];
+                 }).concat([['header height', Math.round(document.querySelector('.kiosk-bar').getBoundingClientRect().height)]]);",
+            )
+            .await;
+        let lines = lines.as_array().unwrap();
+        for item in &lines[..3] {
+            assert_eq!(
+                item[1], 1,
+                "larger text {large}: {} wraps onto {} lines",
+                item[0], item[1]
+            );
+        }
+        let height = lines[3][1].as_i64().unwrap();
+        assert!(
+            height <= 80,
+            "larger text {large}: the header takes {height} px, more than one row"
+        );
+        looks.push(b.script(toggle_look).await);
+    }
+    assert_eq!(
+        (&looks[0][0], &looks[1][0]),
+        (&serde_json::json!("false"), &serde_json::json!("true"))
+    );
+    assert_ne!(
+        (&looks[0][1], &looks[0][3]),
+        (&looks[1][1], &looks[1][3]),
+        "the pressed toggle looks different: {looks:?}"
+    );
+    b.close().await;
+}
