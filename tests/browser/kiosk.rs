@@ -403,3 +403,41 @@ async fn at_phone_width_the_kiosk_header_keeps_one_line_and_shows_larger_text_is
     );
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_idle_timeout_keeps_what_is_typed_and_explains_the_range_when_complete() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.goto("/kiosk-setup").await;
+    let idle = b.find("#kiosk-idle").await;
+    let value = || async {
+        b.find("#kiosk-idle")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    };
+    for typed in ["120", "10", "", "30"] {
+        idle.clear().await.unwrap();
+        assert_eq!(value().await, "", "clearing leaves the field empty");
+        idle.send_keys(typed).await.unwrap();
+        assert_eq!(value().await, typed, "what was typed stays as typed");
+    }
+    b.fill("#kiosk-idle", "1").await;
+    b.fill("#kiosk-new-pin", PIN).await;
+    assert_eq!(value().await, "1");
+    let invalid = b.find("#kiosk-idle").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"), "checked on leaving the field");
+    b.wait_for_text("#kiosk-idle-help", "“1” is not allowed").await;
+    b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".kiosk-setup [role=alert]", "Not saved.").await;
+    assert_eq!(value().await, "1", "the typed value is kept to be corrected");
+    b.fill("#kiosk-idle", "45").await;
+    b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();
+    b.wait_for_text(".kiosk-setup", "Kiosk setup saved").await;
+    b.client.refresh().await.unwrap();
+    b.find("#kiosk-idle").await;
+    assert_eq!(value().await, "45", "saved");
+    b.close().await;
+}
