@@ -516,3 +516,38 @@ async fn the_delete_confirmation_takes_the_focus_keeps_it_and_gives_it_back() {
     }
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_by_url_refuses_addresses_inside_the_office_before_sending() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    b.find(".by-url h3 button").await.click().await.unwrap();
+    b.sandbox.knobs.clear_request_log();
+    for (url, explanation) in [
+        ("http://169.254.169.254/latest/meta-data/iam/", "cloud metadata address"),
+        ("http://192.168.1.20/scans/x.pdf", "private office network address"),
+        ("http://localhost:30222/api/v1/x.pdf", "names this computer"),
+        ("http://2130706433/x.pdf", "127.0.0.1 is this computer"),
+        ("http://[::ffff:10.0.0.1]/x.pdf", "private office network address"),
+        (
+            "https://scanner:secret@files.example.org/x.pdf",
+            "user name or password",
+        ),
+    ] {
+        b.fill("#by-url-address", url).await;
+        b.find(".by-url button[type=submit]").await.click().await.unwrap();
+        b.wait_for_text(".by-url [role=alert]", explanation).await;
+    }
+    assert_eq!(
+        b.requests_starting("POST /documents/SetByUrl"),
+        0,
+        "refused before sending"
+    );
+    let typed = b.find("#by-url-address").await.prop("value").await.unwrap();
+    assert_eq!(
+        typed.as_deref(),
+        Some("https://scanner:secret@files.example.org/x.pdf"),
+        "the input is kept"
+    );
+    b.close().await;
+}
