@@ -220,7 +220,14 @@ async fn an_image_and_a_pdf_are_uploaded_through_the_file_input_with_chosen_cate
     open_documents(&b).await;
     let dir = TempDir::new("uploads");
     let (png, pdf) = sample_files(&dir);
+    let png_bytes = std::fs::metadata(&png).unwrap().len();
     choose_files(&b, &[png, pdf]).await;
+    let size = b.find("#upload-1 .queue-head .meta").await.text().await.unwrap();
+    assert_eq!(
+        size,
+        format!("{png_bytes} bytes"),
+        "a small file's size in the unit that fits"
+    );
     b.find("#upload-1-category")
         .await
         .select_by_label("Photos")
@@ -548,6 +555,25 @@ async fn add_by_url_refuses_addresses_inside_the_office_before_sending() {
         typed.as_deref(),
         Some("https://scanner:secret@files.example.org/x.pdf"),
         "the input is kept"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documents_list_starts_above_the_fold() {
+    let b = Browser::start().await;
+    b.client.set_window_size(1280, 800).await.unwrap();
+    open_documents(&b).await;
+    let measured = b
+        .script(
+            "const rows = document.querySelectorAll('table.documents-table tbody tr');
+             return [rows[2].getBoundingClientRect().bottom, window.innerHeight];",
+        )
+        .await;
+    let (third_row_bottom, viewport) = (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap());
+    assert!(
+        third_row_bottom <= viewport,
+        "the first three documents are not on screen: the third ends at {third_row_bottom} px of {viewport}"
     );
     b.close().await;
 }

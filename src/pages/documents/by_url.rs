@@ -61,7 +61,7 @@ pub fn ByUrlPanel() -> impl IntoView {
         <section class="by-url card" aria-labelledby="by-url-title">
             <h3 id="by-url-title">
                 <button type="button" class="link" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-                    "Add a document by URL"
+                    "Add by URL"
                 </button>
             </h3>
             <Show when=move || open.get()>

@@ -91,8 +91,14 @@ fn is_unclear(error: &ApiError) -> bool {
     matches!(error, ApiError::Network { .. }) || error.status().is_some_and(|s| s >= 500)
 }
 
-fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
+/// A size in the unit that fits it: "92 bytes", "4.3 KB", "12.6 MB" (decimal units, as the
+/// limit is stated).
+pub fn readable_size(bytes: f64) -> String {
+    match bytes {
+        b if b < 1_000.0 => format!("{b:.0} {}", if b == 1.0 { "byte" } else { "bytes" }),
+        b if b < 999_950.0 => format!("{:.1} KB", b / 1_000.0),
+        b => format!("{:.1} MB", b / 1_000_000.0),
+    }
 }
 
 #[component]
@@ -188,22 +194,23 @@ pub fn UploadPanel() -> impl IntoView {
 
     view! {
         <section class="upload card" aria-labelledby="upload-title">
-            <h3 id="upload-title">"Upload files"</h3>
+            // Named for screen readers; the drop zone says what it is to the eye, in one line
+            // that keeps the documents list in view.
+            <h3 id="upload-title" class="visually-hidden">"Upload files"</h3>
             <div
                 class="drop-zone"
                 on:dragover=|ev: ev::DragEvent| ev.prevent_default()
                 on:drop=on_drop
             >
-                <p>"Drop files here, paste an image, or"</p>
+                <p>"Drop or paste files here, or"</p>
                 <label class="button" for="upload-files">"Choose files"</label>
                 <input id="upload-files" class="file-input" type="file" multiple on:change=on_pick />
                 <label class="button" for="upload-camera">"Take a photo"</label>
                 <input id="upload-camera" class="file-input" type="file" accept="image/*" capture="environment" on:change=on_pick_camera />
-                <p class="hint">{format!(
-                    "Up to {} per file: Open Dental accepts {:.1} million characters per request, and encoding adds a third.",
-                    megabytes(max_upload_bytes(&Upload { extension: ".jpg".into(), ..Default::default() }) as f64),
+                <p class="hint" title=format!(
+                    "Open Dental accepts {:.1} million characters per request, and encoding adds a third.",
                     MAX_BODY_CHARS as f64 / 1e6
-                )}</p>
+                )>{format!("Up to {} per file.", readable_size(upload_limit()))}</p>
             </div>
             <Show when=move || queue.with(|q| !q.is_empty())>
                 <ul class="queue" aria-label="Upload queue">
@@ -273,6 +280,14 @@ fn new_entry(id: u32, file: &File, default_category: &str, pat_num: i64, newer_t
         cancel: StoredValue::new_local(UploadCancel::default()),
         newer_than,
     }
+}
+
+/// The largest file Open Dental accepts in one upload.
+fn upload_limit() -> f64 {
+    max_upload_bytes(&Upload {
+        extension: ".jpg".into(),
+        ..Default::default()
+    }) as f64
 }
 
 fn over_limit(pat_num: i64, extension: &str, size: f64) -> bool {
@@ -399,11 +414,7 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
         let (blob, _) = entry.blob.get_value();
         let Ok(file) = blob.dyn_into::<File>() else { return };
         spawn_local(async move {
-            let max = max_upload_bytes(&Upload {
-                extension: ".jpg".into(),
-                ..Default::default()
-            });
-            match files::downscale(&file, max).await {
+            match files::downscale(&file, upload_limit() as usize).await {
                 Ok(smaller) => {
                     entry.size.set(smaller.size());
                     entry.blob.set_value((smaller, ".jpg".into()));
@@ -428,16 +439,13 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
         Status::Ready => "Ready to upload.".to_owned(),
         Status::TooLarge { .. } => format!(
             "Too large: {} is over the {} Open Dental accepts in one upload.",
-            megabytes(entry.size.get()),
-            megabytes(max_upload_bytes(&Upload {
-                extension: ".jpg".into(),
-                ..Default::default()
-            }) as f64)
+            readable_size(entry.size.get()),
+            readable_size(upload_limit())
         ),
         Status::Shrinking => "Making the photo smaller…".into(),
         Status::Waiting => "Waiting for the upload before it…".into(),
         Status::Reading => "Reading the file…".into(),
-        Status::Sending { sent, total } => format!("Uploading: {} of {}", megabytes(sent), megabytes(total)),
+        Status::Sending { sent, total } => format!("Uploading: {} of {}", readable_size(sent), readable_size(total)),
         Status::Checking => "Checking whether the earlier attempt arrived…".into(),
         Status::Done { note } => note.unwrap_or_else(|| "Uploaded.".into()),
         Status::Failed { message, .. } => message,
@@ -448,7 +456,7 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
         <li class="queue-item" id=format!("upload-{id}") data-status=move || status_name(&status.get())>
             <div class="queue-head">
                 <strong class="file-name">{name.clone()}</strong>
-                <span class="meta">{move || megabytes(entry.size.get())}</span>
+                <span class="meta">{move || readable_size(entry.size.get())}</span>
             </div>
             <Show when=editable>
                 <WithProviders children={
@@ -549,6 +557,17 @@ mod tests {
             None
         );
         assert_eq!(find_earlier_copy(&[old_same, new_other, new_same], &sent, 10), Some(12));
+    }
+
+    #[test]
+    fn sizes_are_shown_in_the_unit_that_fits() {
+        assert_eq!(readable_size(92.0), "92 bytes");
+        assert_eq!(readable_size(1.0), "1 byte");
+        assert_eq!(readable_size(999.0), "999 bytes");
+        assert_eq!(readable_size(4_321.0), "4.3 KB");
+        assert_eq!(readable_size(999_949.0), "999.9 KB");
+        assert_eq!(readable_size(999_999.0), "1.0 MB");
+        assert_eq!(readable_size(13_000_000.0), "13.0 MB");
     }
 
     #[test]
