@@ -20,7 +20,7 @@ use opendental::{
     query::{self, Query},
     sftp::{DownloadMount, DownloadSftp, SftpFiles, SftpLocation, SftpLogin, SftpUploaded, Thumbnails, UploadSftp},
     treatment::{NewTreatPlanAttach, PriorityUpdate, ProcTp, ProcedureLog, TreatPlan, TreatPlanAttach},
-    ApiError, Credentials,
+    upload_check, ApiError, Credentials,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -284,10 +284,12 @@ impl Client {
     /// POST Upload of `file`. The size limit is checked from the file's size before anything is
     /// encoded; the body is built a slice at a time (see `files::encode_to_blob`) and sent with
     /// XMLHttpRequest, because fetch reports no upload progress: `on_progress(sent, total)`.
+    /// `idempotency_key` names the upload: the same for every try of it (see `idempotency_key`).
     pub async fn upload_document(
         &self,
         meta: &Upload,
         file: &web_sys::Blob,
+        idempotency_key: &str,
         on_progress: impl Fn(f64, f64) + 'static,
         cancel: &UploadCancel,
     ) -> Result<Document, ApiError> {
@@ -304,6 +306,10 @@ impl Client {
         files::mark("chairside-upload-encoded");
 
         let (url, headers) = self.request_parts("documents/Upload", &Query::new());
+        let mut headers = headers.to_vec();
+        if sends_idempotency_key(&self.base_url, &files::page_origin()) {
+            headers.push(("Idempotency-Key", idempotency_key.to_owned()));
+        }
         let on_progress: Rc<dyn Fn(f64, f64)> = Rc::new(on_progress);
         let answer = match self.auth {
             Auth::Keys(_) => {
@@ -332,6 +338,19 @@ impl Client {
         self.interpret(answer.status, &answer.text)
     }
 
+    /// The document an upload whose outcome is unknown created, if Open Dental has it: one of the
+    /// patient's documents newer than `newer_than`, not `claimed` by another upload, that agrees
+    /// with everything `sent` (see `opendental::upload_check`).
+    pub async fn find_upload(&self, sent: &Upload, newer_than: i64, claimed: &[i64]) -> Result<Option<i64>, ApiError> {
+        let listed = self.documents(sent.pat_num).await?;
+        for doc_num in upload_check::listed_candidates(sent, &listed, newer_than, claimed) {
+            if upload_check::is_same_upload(sent, &self.document(doc_num).await?) {
+                return Ok(Some(doc_num));
+            }
+        }
+        Ok(None)
+    }
+
     pub async fn attach_procedure(&self, attach: &NewTreatPlanAttach) -> Result<TreatPlanAttach, ApiError> {
         self.send_json(Method::POST, "treatplanattaches", attach).await
     }
@@ -344,6 +363,33 @@ impl Client {
         )
         .await
     }
+}
+
+/// A new key naming one upload (128 random bits, hex): sent with every try of it, so a server
+/// that remembers keys (Chairside's gateway) answers a repeat with the first answer instead of
+/// storing the file twice.
+pub fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let random = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !random {
+        // Every browser has crypto.getRandomValues; this only keeps a key unique in one that has not.
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = ((js_sys::Math::random() * 256.0) as u8) ^ (i as u8);
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Open Dental ignores an Idempotency-Key; Chairside's own server (the gateway, or the sandbox)
+/// is on the page's origin. Another origin (Open Dental's Local or Service API) gets no such
+/// header: one its CORS rules do not list would make the browser refuse the upload.
+fn sends_idempotency_key(base_url: &str, page_origin: &str) -> bool {
+    !page_origin.is_empty()
+        && base_url
+            .strip_prefix(page_origin)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Lets the user stop an upload: before it is sent, or while it is on the wire.
@@ -560,6 +606,19 @@ mod tests {
         // Multi-byte text: more bytes than the limit but fewer characters is still allowed.
         let accented = "é".repeat(MAX_BODY_CHARS / 2 + 10);
         assert!(json_body(&accented).is_ok());
+    }
+
+    #[test]
+    fn the_idempotency_key_goes_only_to_the_pages_own_origin() {
+        let origin = "http://127.0.0.1:8080";
+        assert!(sends_idempotency_key("http://127.0.0.1:8080/api/v1", origin));
+        assert!(!sends_idempotency_key(
+            "http://127.0.0.1:8080.evil.example/api/v1",
+            origin
+        ));
+        assert!(!sends_idempotency_key("http://localhost:30222/api/v1", origin));
+        assert!(!sends_idempotency_key("https://api.opendental.com/api/v1", origin));
+        assert!(!sends_idempotency_key("http://127.0.0.1:8080/api/v1", ""));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::{
+    components::skip_to_main,
     connection::{use_connection, Connection, Mode},
     gateway,
     pages::{
@@ -64,7 +65,7 @@ fn Shell(mode: Mode) -> impl IntoView {
         <Router>
             // While the device is a kiosk, no staff screen exists at all, whatever the URL.
             <Show when=move || !kiosk.locked.get() fallback=KioskScreen>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to main content"</a>
             <TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>

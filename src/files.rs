@@ -183,6 +183,13 @@ pub fn last_modified(file: &File) -> String {
     date_time(&js_sys::Date::new(&JsValue::from_f64(file.last_modified())))
 }
 
+/// Where this page was loaded from, "http://host:port" ("" if unknown).
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 pub fn now() -> String {
     date_time(&js_sys::Date::new_0())
 }

@@ -9,6 +9,10 @@ use fantoccini::Locator;
 
 use crate::harness::{Browser, TempDir};
 
+const TAB: &str = "\u{E004}";
+const SHIFT_TAB: &str = "\u{E008}\u{E004}";
+const ESCAPE: &str = "\u{E00C}";
+
 const JANE: i64 = 1;
 
 async fn open_documents(b: &Browser) {
@@ -216,7 +220,14 @@ async fn an_image_and_a_pdf_are_uploaded_through_the_file_input_with_chosen_cate
     open_documents(&b).await;
     let dir = TempDir::new("uploads");
     let (png, pdf) = sample_files(&dir);
+    let png_bytes = std::fs::metadata(&png).unwrap().len();
     choose_files(&b, &[png, pdf]).await;
+    let size = b.find("#upload-1 .queue-head .meta").await.text().await.unwrap();
+    assert_eq!(
+        size,
+        format!("{png_bytes} bytes"),
+        "a small file's size in the unit that fits"
+    );
     b.find("#upload-1-category")
         .await
         .select_by_label("Photos")
@@ -465,5 +476,104 @@ async fn a_photo_over_the_limit_is_shrunk_upright_when_the_user_agrees() {
         "EXIF orientation 6 applied: the photo is stored upright"
     );
     assert!(std::fs::metadata(&stored).unwrap().len() < 1_000_000);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delete_confirmation_takes_the_focus_keeps_it_and_gives_it_back() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    b.find("table.documents-table tbody tr[id^='doc-'] button.link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let in_dialog = "el.closest('[role=alertdialog]') !== null";
+    let on_delete_button = "el.matches('.edit-form button.danger')";
+    for close_with in ["Keep it", "Escape"] {
+        b.find(".edit-form button.danger").await.click().await.unwrap();
+        b.wait_for_focus("el.id === 'keep-document'", "moved to the safe answer")
+            .await;
+        for keys in [TAB, TAB, TAB, SHIFT_TAB, SHIFT_TAB, SHIFT_TAB] {
+            b.press(keys).await;
+            b.wait_for_focus(in_dialog, "stayed in the dialog").await;
+        }
+        // The page behind is out of reach while the question is open.
+        let behind = b
+            .script(
+                "document.querySelector('.edit-form button[type=submit]').focus();
+                 return document.activeElement.closest('[role=alertdialog]') !== null;",
+            )
+            .await;
+        assert_eq!(
+            behind,
+            serde_json::json!(true),
+            "the form behind the dialog took the focus"
+        );
+        match close_with {
+            "Keep it" => b.find("#keep-document").await.click().await.unwrap(),
+            _ => b.press(ESCAPE).await,
+        }
+        b.wait_for_focus(on_delete_button, &format!("went back to Delete… after {close_with}"))
+            .await;
+        assert!(
+            b.client.find(Locator::Css("#confirm-delete")).await.is_err(),
+            "the question closed"
+        );
+    }
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_by_url_refuses_addresses_inside_the_office_before_sending() {
+    let b = Browser::start().await;
+    open_documents(&b).await;
+    b.find(".by-url h3 button").await.click().await.unwrap();
+    b.sandbox.knobs.clear_request_log();
+    for (url, explanation) in [
+        ("http://169.254.169.254/latest/meta-data/iam/", "cloud metadata address"),
+        ("http://192.168.1.20/scans/x.pdf", "private office network address"),
+        ("http://localhost:30222/api/v1/x.pdf", "names this computer"),
+        ("http://2130706433/x.pdf", "127.0.0.1 is this computer"),
+        ("http://[::ffff:10.0.0.1]/x.pdf", "private office network address"),
+        (
+            "https://scanner:secret@files.example.org/x.pdf",
+            "user name or password",
+        ),
+    ] {
+        b.fill("#by-url-address", url).await;
+        b.find(".by-url button[type=submit]").await.click().await.unwrap();
+        b.wait_for_text(".by-url [role=alert]", explanation).await;
+    }
+    assert_eq!(
+        b.requests_starting("POST /documents/SetByUrl"),
+        0,
+        "refused before sending"
+    );
+    let typed = b.find("#by-url-address").await.prop("value").await.unwrap();
+    assert_eq!(
+        typed.as_deref(),
+        Some("https://scanner:secret@files.example.org/x.pdf"),
+        "the input is kept"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documents_list_starts_above_the_fold() {
+    let b = Browser::start().await;
+    b.client.set_window_size(1280, 800).await.unwrap();
+    open_documents(&b).await;
+    let measured = b
+        .script(
+            "const rows = document.querySelectorAll('table.documents-table tbody tr');
+             return [rows[2].getBoundingClientRect().bottom, window.innerHeight];",
+        )
+        .await;
+    let (third_row_bottom, viewport) = (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap());
+    assert!(
+        third_row_bottom <= viewport,
+        "the first three documents are not on screen: the third ends at {third_row_bottom} px of {viewport}"
+    );
     b.close().await;
 }

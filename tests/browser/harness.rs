@@ -253,6 +253,27 @@ impl Browser {
             .unwrap();
     }
 
+    /// Waits until the focused element, `el` in the JavaScript expression `holds`, makes it true.
+    pub async fn wait_for_focus(&self, holds: &str, what: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found = self
+                .script(&format!(
+                    "const el = document.activeElement; return [Boolean({holds}), el ? el.outerHTML.slice(0, 160) : null];"
+                ))
+                .await;
+            if found[0] == json!(true) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the focus never {what}; it is on {}",
+                found[1]
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn script(&self, js: &str) -> Value {
         self.client.execute(js, vec![]).await.unwrap()
     }

@@ -9,3 +9,4 @@ mod kiosk;
 mod sftp;
 mod shell;
 mod treatment_plans;
+mod upload_faults;

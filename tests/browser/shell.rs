@@ -5,6 +5,7 @@ use fantoccini::Locator;
 use crate::harness::{Browser, CUST_KEY, DEV_KEY};
 
 const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
 const ARROW_DOWN: &str = "\u{E015}";
 
 fn result_link(name: &str) -> String {
@@ -171,5 +172,25 @@ async fn a_deep_link_opened_before_connecting_lands_after_connecting() {
 
     b.goto("/patients/999999").await;
     b.wait_for_text("[role=alert]", "Not found in Open Dental: ").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn skip_to_main_content_moves_the_keyboard_to_the_main_content() {
+    let b = Browser::start().await;
+    b.connect_with_demo_keys().await;
+    b.goto("/patients").await;
+    b.find("#lname").await;
+    b.press(TAB).await;
+    b.wait_for_focus("el.classList.contains('skip-link')", "reached the skip link first")
+        .await;
+    b.press(ENTER).await;
+    b.wait_for_focus("el.id === 'main'", "moved to the main content").await;
+    b.press(TAB).await;
+    b.wait_for_focus(
+        "el !== document.getElementById('main') && document.getElementById('main').contains(el)",
+        "went on inside the main content",
+    )
+    .await;
     b.close().await;
 }

@@ -289,3 +289,32 @@ async fn the_plan_screen_needs_four_requests_cold_and_three_warm() {
     );
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_attach_selects_stay_inside_their_card_at_any_width() {
+    let b = Browser::start().await;
+    open_plans(&b).await;
+    b.find("#attach-procedure").await;
+    for width in [1280, 800, 412] {
+        b.client.set_window_size(width, 900).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let overflow = b
+            .script(
+                "const card = document.querySelector('form.attach-form').getBoundingClientRect();
+                 return ['attach-procedure', 'attach-priority'].map(id => {
+                   const r = document.getElementById(id).getBoundingClientRect();
+                   return [id, Math.round(r.left - card.left), Math.round(card.right - r.right)];
+                 });",
+            )
+            .await;
+        for item in overflow.as_array().unwrap() {
+            let (left, right) = (item[1].as_i64().unwrap(), item[2].as_i64().unwrap());
+            assert!(
+                left >= 0 && right >= 0,
+                "at {width} px {} sticks out of its card: {left} px inside on the left, {right} px on the right",
+                item[0]
+            );
+        }
+    }
+    b.close().await;
+}

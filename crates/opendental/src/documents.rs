@@ -1,6 +1,7 @@
 //! Documents and mounts (apidocuments.md): the wire types of every method, image types, and
 //! the pending-import markers Open Dental keeps in a Note until the file is imported.
 
+pub use crate::fetchable::check_fetchable_url;
 use crate::wire::{lenient_i64, string_bool};
 use serde::{Deserialize, Serialize, Serializer};
 

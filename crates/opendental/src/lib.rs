@@ -8,12 +8,14 @@
 pub mod connection;
 pub mod documents;
 pub mod error;
+pub mod fetchable;
 pub mod models;
 pub mod paging;
 pub mod query;
 pub mod sftp;
 pub mod tooth;
 pub mod treatment;
+pub mod upload_check;
 pub mod wire;
 
 pub use connection::{Credentials, Preset};

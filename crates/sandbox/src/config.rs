@@ -5,6 +5,10 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
+/// The built-in keys of the demo practice; the only keys the sandbox ever prints.
+pub const DEMO_DEVELOPER_KEY: &str = "chairside-demo-dev";
+pub const DEMO_CUSTOMER_KEY: &str = "chairside-demo-cust";
+
 #[derive(clap::Parser, Clone)]
 #[command(
     name = "chairside-sandbox",
@@ -34,7 +38,7 @@ pub struct Config {
         long,
         env = "CHAIRSIDE_DEVELOPER_KEY",
         hide_env_values = true,
-        default_value = "chairside-demo-dev"
+        default_value = DEMO_DEVELOPER_KEY
     )]
     pub developer_key: String,
 
@@ -43,7 +47,7 @@ pub struct Config {
         long,
         env = "CHAIRSIDE_CUSTOMER_KEY",
         hide_env_values = true,
-        default_value = "chairside-demo-cust"
+        default_value = DEMO_CUSTOMER_KEY
     )]
     pub customer_key: String,
 
@@ -110,8 +114,8 @@ impl Config {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             data_dir: PathBuf::from("data"),
             memory: true,
-            developer_key: "chairside-demo-dev".into(),
-            customer_key: "chairside-demo-cust".into(),
+            developer_key: DEMO_DEVELOPER_KEY.into(),
+            customer_key: DEMO_CUSTOMER_KEY.into(),
             app_dir: None,
             latency_ms: 0,
             fail_every: 0,
@@ -120,6 +124,11 @@ impl Config {
             throttle: false,
             import_uploads: ImportUploads::AtOnce,
         }
+    }
+
+    /// Both keys are the demo practice's own, safe to print for a person to type in.
+    pub fn has_demo_keys(&self) -> bool {
+        self.developer_key == DEMO_DEVELOPER_KEY && self.customer_key == DEMO_CUSTOMER_KEY
     }
 }
 
@@ -174,6 +183,13 @@ mod tests {
         assert!(c.memory && c.throttle);
         let c = Config::try_parse_from(["chairside-sandbox", "--fail-mode", "504"]).unwrap();
         assert_eq!(c.fail_mode, FailMode::GatewayTimeout);
+    }
+
+    #[test]
+    fn only_the_built_in_keys_are_demo_keys() {
+        assert!(Config::try_parse_from(["chairside-sandbox"]).unwrap().has_demo_keys());
+        let c = Config::try_parse_from(["chairside-sandbox", "--customer-key", "real-one"]).unwrap();
+        assert!(!c.has_demo_keys());
     }
 
     #[test]

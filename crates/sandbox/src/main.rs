@@ -35,13 +35,20 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The demo keys are printed so a person can type them into the app's settings.
+    // The demo keys are printed so a person can type them into the app's settings; keys given
+    // by flag or environment are someone's secrets and never printed.
+    let keys = if config.has_demo_keys() {
+        format!(
+            "developer key {}, customer key {}",
+            config.developer_key, config.customer_key
+        )
+    } else {
+        "keys as set by flag or environment, not shown".to_owned()
+    };
     println!(
-        "Chairside sandbox: {}/ (API at {}; developer key {}, customer key {})",
+        "Chairside sandbox: {}/ (API at {}; {keys})",
         sandbox.url(),
-        sandbox.api_url(),
-        config.developer_key,
-        config.customer_key
+        sandbox.api_url()
     );
     let _sftp = if demo_sftp {
         match start_demo_sftp(&config).await {

@@ -114,24 +114,32 @@ async fn data_survives_a_restart_and_is_seeded_once() {
     second.shutdown().await;
 }
 
-#[test]
-fn the_binary_announces_its_address_and_keys() {
+/// The first line the binary prints, started with `args` and the key variables `env`.
+fn announcement(args: &[&str], env: &[(&str, &str)]) -> String {
     // A data directory the test removes, since the child is killed without cleaning up.
     let data = TempDir::new("bin");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chairside-sandbox"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_chairside-sandbox"));
+    command
         .args(["--port", "0", "--data-dir"])
         .arg(data.path())
+        .args(args)
         .env_remove("CHAIRSIDE_DEVELOPER_KEY")
         .env_remove("CHAIRSIDE_CUSTOMER_KEY")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let _ = child.kill();
     let _ = child.wait();
+    line
+}
+
+#[test]
+fn the_binary_announces_its_address_and_keys() {
+    let line = announcement(&[], &[]);
     let port = line
         .strip_prefix("Chairside sandbox: http://127.0.0.1:")
         .and_then(|rest| rest.split_once('/'))
@@ -144,4 +152,18 @@ fn the_binary_announces_its_address_and_keys() {
              chairside-demo-dev, customer key chairside-demo-cust)"
         )
     );
+}
+
+#[test]
+fn keys_set_by_flag_or_environment_are_never_printed() {
+    for (args, env) in [
+        (&["--customer-key", "flag-cust-secret"][..], &[][..]),
+        (&[][..], &[("CHAIRSIDE_DEVELOPER_KEY", "env-dev-secret")][..]),
+    ] {
+        let line = announcement(args, env);
+        assert!(line.contains("keys as set by flag or environment, not shown"), "{line}");
+        for secret in ["secret", "chairside-demo"] {
+            assert!(!line.contains(secret), "{line}");
+        }
+    }
 }

@@ -593,3 +593,72 @@ async fn a_large_file_goes_both_ways_intact() {
     assert!(site.read(&format!("/out/{file_name}")) == big, "written intact");
     eprintln!("12 MiB over SFTP: pulled in {pulled:?}, written in {pushed:?}");
 }
+
+/// Every file in the sandbox's A-to-Z folder, thumbnails included, and the patient's listing
+/// (which shows pending imports in their Notes) without the server's clock.
+async fn sandbox_data(app: &axum::Router, state: &AppState) -> (Vec<(std::path::PathBuf, Vec<u8>)>, Value) {
+    let mut files = Vec::new();
+    let mut folders = vec![state.atoz_dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    let mut listed = get_json(app, &format!("/api/v1/documents?PatNum={SMITH_JANE}")).await;
+    for item in listed.as_array_mut().unwrap() {
+        item.as_object_mut().unwrap().remove("serverDateTime");
+    }
+    (files, listed)
+}
+
+#[tokio::test]
+async fn a_refused_connection_login_or_write_changes_nothing() {
+    let (app, state) = test_app();
+    let site = Site::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused_host = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    // A file where the folder should be: the site refuses the write.
+    site.put("/blocked", b"a file, not a folder");
+    let before = sandbox_data(&app, &state).await;
+    let requests = [
+        ("Thumbnails", json!({"PatNum": SMITH_JANE}), "/t/"),
+        ("DownloadSftp", json!({"DocNum": JANE_PENDING_DOC}), "/d/"),
+        ("DownloadSftp", json!({"MountNum": JANE_MOUNT}), "/m/"),
+        ("DownloadMount", json!({"MountNum": JANE_MOUNT}), "/m/"),
+    ];
+    for (method, body, folder) in requests {
+        let refused =
+            json!({"SftpAddress": format!("{refused_host}{folder}"), "SftpUsername": USER, "SftpPassword": PASSWORD});
+        let wrong_password =
+            json!({"SftpAddress": site.address(folder), "SftpUsername": USER, "SftpPassword": "wrong"});
+        let blocked = site.login("/blocked/", json!({}));
+        for (case, login) in [
+            ("refused", refused),
+            ("wrong password", wrong_password),
+            ("write refused", blocked),
+        ] {
+            let mut request = body.clone();
+            for field in ["SftpAddress", "SftpUsername", "SftpPassword"] {
+                request[field] = login[field].clone();
+            }
+            let answer = post(&app, method, &request).await;
+            answer.assert_failure(400);
+            assert!(
+                sandbox_data(&app, &state).await == before,
+                "{method} ({case}) was refused but changed the sandbox's data: {}",
+                answer.body
+            );
+        }
+    }
+    // The same requests to the real site import the pending upload and keep thumbnails.
+    let answer = post(&app, "Thumbnails", &site.login("/t/", json!({"PatNum": SMITH_JANE}))).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert!(sandbox_data(&app, &state).await != before);
+}

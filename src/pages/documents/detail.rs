@@ -13,7 +13,7 @@ use super::{
     sftp::SftpPanelState,
     DocumentsContext, WithProviders,
 };
-use crate::components::{ErrorNotice, Loading};
+use crate::components::{ErrorNotice, Loading, ModalDialog};
 
 #[component]
 pub fn DetailPanel(selection: Selection, selected: RwSignal<Option<Selection>>) -> impl IntoView {
@@ -84,6 +84,8 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
     let original = FieldsForm::from_document(&doc);
     let form = RwSignal::new(original.clone());
     let problem = RwSignal::new(None::<String>);
+    // Shown in the confirmation, which is modal.
+    let delete_problem = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let name = if doc.description.trim().is_empty() {
@@ -127,8 +129,8 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
     let delete = {
         let context = context.clone();
         let name = name.clone();
-        move |_| {
-            problem.set(None);
+        Callback::new(move |()| {
+            delete_problem.set(None);
             saving.set(true);
             let context = context.clone();
             let name = name.clone();
@@ -140,14 +142,18 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
                         context.reload.run(());
                     }
                     Err(e) => {
-                        problem.set(Some(format!("Not deleted. {}", e.message())));
+                        delete_problem.set(Some(format!("Not deleted. {}", e.message())));
                         saving.set(false);
                     }
                 }
             });
-        }
+        })
     };
 
+    let question = StoredValue::new(format!(
+        "Delete “{name}” ({})? Open Dental removes the file too. This cannot be undone.",
+        doc.date_created
+    ));
     let categories = context.categories.clone();
     view! {
         <dl class="summary">
@@ -173,17 +179,31 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
             </div>
         </form>
         <Show when=move || confirming.get()>
-            <div class="confirm card" role="alertdialog" aria-labelledby="confirm-delete-text">
-                <p id="confirm-delete-text">
-                    {format!("Delete “{name}” ({})? Open Dental removes the file too. This cannot be undone.", doc.date_created)}
-                </p>
+            // The safe answer has the focus, so Enter never deletes by accident.
+            <ModalDialog
+                class="confirm card"
+                alert=true
+                labelled_by="confirm-delete-title"
+                described_by="confirm-delete-text"
+                initial_focus="keep-document"
+                on_cancel=move |()| {
+                    delete_problem.set(None);
+                    confirming.set(false);
+                }
+            >
+                <h4 id="confirm-delete-title">"Delete this document?"</h4>
+                <p id="confirm-delete-text">{question.get_value()}</p>
+                {move || delete_problem.get().map(|message| view! { <ErrorNotice message /> })}
                 <div class="actions">
-                    <button type="button" class="danger" id="confirm-delete" on:click=delete.clone() disabled=move || saving.get()>
+                    <button type="button" class="danger" id="confirm-delete" on:click=move |_| delete.run(()) disabled=move || saving.get()>
                         "Delete document"
                     </button>
-                    <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    <button type="button" id="keep-document" on:click=move |_| {
+                        delete_problem.set(None);
+                        confirming.set(false);
+                    }>"Keep it"</button>
                 </div>
-            </div>
+            </ModalDialog>
         </Show>
     }
 }

@@ -99,9 +99,11 @@ fn DocumentsScreen(
     let selected = RwSignal::new(None::<list::Selection>);
     provide_context(sftp::SftpPanelState::new());
     view! {
-        <upload::UploadPanel />
-        <by_url::ByUrlPanel />
-        <sftp::SftpPanel documents />
+        <div class="document-tools">
+            <upload::UploadPanel />
+            <by_url::ByUrlPanel />
+            <sftp::SftpPanel documents />
+        </div>
         <div class="documents-layout">
             <Transition fallback=|| view! { <Loading what="Loading documents…" /> }>
                 {move || Suspend::new(async move {

@@ -3,16 +3,15 @@
 //! memory holds at most one file's data and its base64.
 //!
 //! After an unclear failure (the connection dropped, or a 5xx, possibly after Open Dental saved
-//! the file) a retry first looks for the document in the patient's list, so an upload is never
-//! silently duplicated.
+//! the file) the file's fields are frozen as they were sent, and Retry first looks for that very
+//! upload among the patient's documents (`opendental::upload_check`), sending it again, with the
+//! same Idempotency-Key, only if it is not there: an upload is neither lost nor duplicated.
 
 use std::rc::Rc;
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use opendental::{
-    documents::{
-        default_img_type, extension_of, max_upload_bytes, upload_body_chars, DocumentFields, DocumentListItem, Upload,
-    },
+    documents::{default_img_type, extension_of, max_upload_bytes, upload_body_chars, Upload},
     error::MAX_BODY_CHARS,
     ApiError,
 };
@@ -23,7 +22,11 @@ use super::{
     fields::{FieldsEditor, FieldsForm},
     DocumentsContext, WithProviders,
 };
-use crate::{api::UploadCancel, components::ErrorNotice, files};
+use crate::{
+    api::{idempotency_key, UploadCancel},
+    components::ErrorNotice,
+    files,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
@@ -57,6 +60,11 @@ impl Status {
             Status::Shrinking | Status::Waiting | Status::Reading | Status::Sending { .. } | Status::Checking
         )
     }
+
+    /// Open Dental may or may not have the file: its fields stay as they were sent.
+    fn unclear(&self) -> bool {
+        matches!(self, Status::Failed { unclear: true, .. })
+    }
 }
 
 /// One file in the queue. The file itself stays in the browser (a `Blob`) until it is sent.
@@ -70,29 +78,32 @@ struct Entry {
     form: RwSignal<FieldsForm>,
     status: RwSignal<Status>,
     cancel: StoredValue<UploadCancel, LocalStorage>,
+    /// What the last try sent, kept while its outcome is unknown.
+    attempt: StoredValue<Option<Attempt>>,
     /// Documents newer than this are candidates when checking for an earlier copy.
     newer_than: i64,
 }
 
-/// Among documents created since the upload began, one matching what was sent.
-pub fn find_earlier_copy(items: &[DocumentListItem], sent: &DocumentFields, newer_than: i64) -> Option<i64> {
-    items
-        .iter()
-        .filter(|i| !i.is_mount() && i.doc_num > newer_than)
-        .find(|i| {
-            sent.description.as_deref().unwrap_or("") == i.description.trim()
-                && sent.date_created.as_deref().is_none_or(|d| d == i.date_created)
-                && sent.doc_category.is_none_or(|c| c == i.doc_category)
-        })
-        .map(|i| i.doc_num)
+/// One upload as sent (its data aside) and the key that names it: every try of it sends the
+/// same, and it is settled by finding exactly this among the patient's documents.
+#[derive(Clone, Debug, PartialEq)]
+struct Attempt {
+    key: String,
+    sent: Upload,
 }
 
 fn is_unclear(error: &ApiError) -> bool {
     matches!(error, ApiError::Network { .. }) || error.status().is_some_and(|s| s >= 500)
 }
 
-fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
+/// A size in the unit that fits it: "92 bytes", "4.3 KB", "12.6 MB" (decimal units, as the
+/// limit is stated).
+pub fn readable_size(bytes: f64) -> String {
+    match bytes {
+        b if b < 1_000.0 => format!("{b:.0} {}", if b == 1.0 { "byte" } else { "bytes" }),
+        b if b < 999_950.0 => format!("{:.1} KB", b / 1_000.0),
+        b => format!("{:.1} MB", b / 1_000_000.0),
+    }
 }
 
 #[component]
@@ -102,6 +113,8 @@ pub fn UploadPanel() -> impl IntoView {
     let next_id = StoredValue::new(0u32);
     // Only one upload reads, encodes and sends at a time: bounded memory, ordered requests.
     let one_at_a_time = StoredValue::new_local(Rc::new(futures::lock::Mutex::new(())));
+    // Documents known to be uploads from this queue: never taken for another file's.
+    let claimed = StoredValue::new(Vec::<i64>::new());
     let newest_doc = context.newest_doc;
 
     let add_files = {
@@ -150,7 +163,7 @@ pub fn UploadPanel() -> impl IntoView {
         Callback::new(move |entry: Entry| {
             let context = context.clone();
             let lock = one_at_a_time.get_value();
-            spawn_local(async move { run_upload(entry, context, lock).await });
+            spawn_local(async move { run_upload(entry, context, lock, claimed).await });
         })
     };
     let upload_all = move |_| {
@@ -188,22 +201,23 @@ pub fn UploadPanel() -> impl IntoView {
 
     view! {
         <section class="upload card" aria-labelledby="upload-title">
-            <h3 id="upload-title">"Upload files"</h3>
+            // Named for screen readers; the drop zone says what it is to the eye, in one line
+            // that keeps the documents list in view.
+            <h3 id="upload-title" class="visually-hidden">"Upload files"</h3>
             <div
                 class="drop-zone"
                 on:dragover=|ev: ev::DragEvent| ev.prevent_default()
                 on:drop=on_drop
             >
-                <p>"Drop files here, paste an image, or"</p>
+                <p>"Drop or paste files here, or"</p>
                 <label class="button" for="upload-files">"Choose files"</label>
                 <input id="upload-files" class="file-input" type="file" multiple on:change=on_pick />
                 <label class="button" for="upload-camera">"Take a photo"</label>
                 <input id="upload-camera" class="file-input" type="file" accept="image/*" capture="environment" on:change=on_pick_camera />
-                <p class="hint">{format!(
-                    "Up to {} per file: Open Dental accepts {:.1} million characters per request, and encoding adds a third.",
-                    megabytes(max_upload_bytes(&Upload { extension: ".jpg".into(), ..Default::default() }) as f64),
+                <p class="hint" title=format!(
+                    "Open Dental accepts {:.1} million characters per request, and encoding adds a third.",
                     MAX_BODY_CHARS as f64 / 1e6
-                )}</p>
+                )>{format!("Up to {} per file.", readable_size(upload_limit()))}</p>
             </div>
             <Show when=move || queue.with(|q| !q.is_empty())>
                 <ul class="queue" aria-label="Upload queue">
@@ -271,8 +285,17 @@ fn new_entry(id: u32, file: &File, default_category: &str, pat_num: i64, newer_t
         form: RwSignal::new(form),
         status: RwSignal::new(status),
         cancel: StoredValue::new_local(UploadCancel::default()),
+        attempt: StoredValue::new(None),
         newer_than,
     }
+}
+
+/// The largest file Open Dental accepts in one upload.
+fn upload_limit() -> f64 {
+    max_upload_bytes(&Upload {
+        extension: ".jpg".into(),
+        ..Default::default()
+    }) as f64
 }
 
 fn over_limit(pat_num: i64, extension: &str, size: f64) -> bool {
@@ -297,9 +320,34 @@ fn extension_for_mime(mime: &str) -> Option<String> {
     Some(ext.to_owned())
 }
 
-async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::lock::Mutex<()>>) {
-    let fields = match entry.form.with_untracked(|f| f.to_fields()) {
-        Ok(fields) => fields,
+/// The try to make now: the unsettled one again, unchanged, or a new one from the fields.
+fn next_attempt(entry: &Entry, pat_num: i64) -> Result<Attempt, String> {
+    if entry.status.with_untracked(Status::unclear) {
+        if let Some(attempt) = entry.attempt.get_value() {
+            return Ok(attempt);
+        }
+    }
+    let fields = entry.form.with_untracked(|f| f.to_fields())?;
+    let (_, extension) = entry.blob.get_value();
+    Ok(Attempt {
+        key: idempotency_key(),
+        sent: Upload {
+            pat_num,
+            raw_base64: String::new(),
+            extension,
+            fields,
+        },
+    })
+}
+
+async fn run_upload(
+    entry: Entry,
+    context: DocumentsContext,
+    lock: Rc<futures::lock::Mutex<()>>,
+    claimed: StoredValue<Vec<i64>>,
+) {
+    let attempt = match next_attempt(&entry, context.pat_num) {
+        Ok(attempt) => attempt,
         Err(message) => {
             return entry.status.set(Status::Failed {
                 message,
@@ -307,26 +355,40 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
             })
         }
     };
-    let retry_after_unclear = matches!(entry.status.get_untracked(), Status::Failed { unclear: true, .. });
+    let retry_after_unclear = entry.status.with_untracked(Status::unclear);
+    entry.attempt.set_value(Some(attempt.clone()));
     entry.cancel.set_value(UploadCancel::default());
     entry.status.set(Status::Waiting);
     let _turn = lock.lock().await;
     if entry.cancel.with_value(UploadCancel::is_cancelled) {
-        return entry.status.set(Status::Cancelled);
+        return entry.status.set(if retry_after_unclear {
+            Status::Failed {
+                message: "Not checked: Open Dental may still have the earlier attempt.".into(),
+                unclear: true,
+            }
+        } else {
+            Status::Cancelled
+        });
     }
 
     if retry_after_unclear {
         entry.status.set(Status::Checking);
-        match context.client.documents(context.pat_num).await {
-            Ok(items) => {
-                if let Some(doc_num) = find_earlier_copy(&items, &fields, entry.newer_than) {
-                    entry.status.set(Status::Done {
-                        note: Some(format!("Open Dental had received it before the connection dropped (document #{doc_num}); it was not sent again.")),
-                    });
-                    context.reload.run(());
-                    return;
-                }
+        let known = claimed.get_value();
+        match context
+            .client
+            .find_upload(&attempt.sent, entry.newer_than, &known)
+            .await
+        {
+            Ok(Some(doc_num)) => {
+                claimed.update_value(|c| c.push(doc_num));
+                entry.attempt.set_value(None);
+                entry.status.set(Status::Done {
+                    note: Some(format!("Open Dental had received it before the connection dropped (document #{doc_num}); it was not sent again.")),
+                });
+                context.reload.run(());
+                return;
             }
+            Ok(None) => {}
             Err(e) => {
                 return entry.status.set(Status::Failed {
                     message: format!(
@@ -342,28 +404,28 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
     entry.status.set(Status::Reading);
     files::mark("chairside-upload-begin");
     files::mark(&format!("chairside-wasm-memory-before={}", files::wasm_memory_bytes()));
-    let (blob, extension) = entry.blob.get_value();
-    let meta = Upload {
-        pat_num: context.pat_num,
-        raw_base64: String::new(),
-        extension,
-        fields,
-    };
+    let (blob, _) = entry.blob.get_value();
     let total = blob.size();
     entry.status.set(Status::Sending { sent: 0.0, total });
     let status = entry.status;
     let cancel = entry.cancel.get_value();
+    // Stopped after the whole file went out, the upload may have been saved all the same.
+    let fully_sent = Rc::new(std::cell::Cell::new(false));
+    let on_progress = {
+        let fully_sent = fully_sent.clone();
+        move |sent, total| {
+            fully_sent.set(sent >= total);
+            status.set(Status::Sending { sent, total });
+        }
+    };
     let result = context
         .client
-        .upload_document(
-            &meta,
-            &blob,
-            move |sent, total| status.set(Status::Sending { sent, total }),
-            &cancel,
-        )
+        .upload_document(&attempt.sent, &blob, &attempt.key, on_progress, &cancel)
         .await;
     match result {
         Ok(doc) => {
+            claimed.update_value(|c| c.push(doc.doc_num));
+            entry.attempt.set_value(None);
             entry.status.set(Status::Done { note: None });
             context.announce.run(format!(
                 "Uploaded “{}” to {}.",
@@ -372,7 +434,12 @@ async fn run_upload(entry: Entry, context: DocumentsContext, lock: Rc<futures::l
             ));
             context.reload.run(());
         }
+        Err(ApiError::Cancelled) if fully_sent.get() => entry.status.set(Status::Failed {
+            message: "Stopped after the whole file had been sent, so Open Dental may have saved it.".into(),
+            unclear: true,
+        }),
         Err(ApiError::Cancelled) => entry.status.set(Status::Cancelled),
+        // A refusal settles it: the earlier try was looked for and is not there either.
         Err(e) => entry.status.set(Status::Failed {
             message: e.message(),
             unclear: is_unclear(&e),
@@ -387,23 +454,21 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
     let id = entry.id;
     let categories = context.categories.clone();
     let status = entry.status;
-    let editable = move || {
+    let shows_fields = move || {
         matches!(
             status.get(),
             Status::Ready | Status::Failed { .. } | Status::Cancelled | Status::TooLarge { .. }
         )
     };
+    let frozen = move || status.with(Status::unclear);
+    let legend = format!("Image info of {name}");
 
     let shrink = move |_| {
         status.set(Status::Shrinking);
         let (blob, _) = entry.blob.get_value();
         let Ok(file) = blob.dyn_into::<File>() else { return };
         spawn_local(async move {
-            let max = max_upload_bytes(&Upload {
-                extension: ".jpg".into(),
-                ..Default::default()
-            });
-            match files::downscale(&file, max).await {
+            match files::downscale(&file, upload_limit() as usize).await {
                 Ok(smaller) => {
                     entry.size.set(smaller.size());
                     entry.blob.set_value((smaller, ".jpg".into()));
@@ -428,16 +493,13 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
         Status::Ready => "Ready to upload.".to_owned(),
         Status::TooLarge { .. } => format!(
             "Too large: {} is over the {} Open Dental accepts in one upload.",
-            megabytes(entry.size.get()),
-            megabytes(max_upload_bytes(&Upload {
-                extension: ".jpg".into(),
-                ..Default::default()
-            }) as f64)
+            readable_size(entry.size.get()),
+            readable_size(upload_limit())
         ),
         Status::Shrinking => "Making the photo smaller…".into(),
         Status::Waiting => "Waiting for the upload before it…".into(),
         Status::Reading => "Reading the file…".into(),
-        Status::Sending { sent, total } => format!("Uploading: {} of {}", megabytes(sent), megabytes(total)),
+        Status::Sending { sent, total } => format!("Uploading: {} of {}", readable_size(sent), readable_size(total)),
         Status::Checking => "Checking whether the earlier attempt arrived…".into(),
         Status::Done { note } => note.unwrap_or_else(|| "Uploaded.".into()),
         Status::Failed { message, .. } => message,
@@ -448,16 +510,24 @@ fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u32>) -> imp
         <li class="queue-item" id=format!("upload-{id}") data-status=move || status_name(&status.get())>
             <div class="queue-head">
                 <strong class="file-name">{name.clone()}</strong>
-                <span class="meta">{move || megabytes(entry.size.get())}</span>
+                <span class="meta">{move || readable_size(entry.size.get())}</span>
             </div>
-            <Show when=editable>
-                <WithProviders children={
-                    let categories = categories.clone();
-                    Box::new(move |providers| {
-                        view! { <FieldsEditor form=entry.form categories=categories.clone() providers id=format!("upload-{id}") /> }
-                            .into_any()
-                    })
-                } />
+            <Show when=shows_fields>
+                // Shown but not editable while it is unknown whether Open Dental has the file:
+                // Retry must look for exactly what was sent.
+                <fieldset class="upload-fields" disabled=frozen aria-describedby=format!("upload-{id}-frozen")>
+                    <legend class="visually-hidden">{legend.clone()}</legend>
+                    <WithProviders children={
+                        let categories = categories.clone();
+                        Box::new(move |providers| {
+                            view! { <FieldsEditor form=entry.form categories=categories.clone() providers id=format!("upload-{id}") /> }
+                                .into_any()
+                        })
+                    } />
+                    <p class="hint" id=format!("upload-{id}-frozen") hidden=move || !frozen()>
+                        "These are the details that were sent. They can be changed once Retry has found out whether the file arrived."
+                    </p>
+                </fieldset>
             </Show>
             <progress
                 max=move || match status.get() { Status::Sending { total, .. } => total.max(1.0), _ => 1.0 }
@@ -523,32 +593,15 @@ fn status_name(status: &Status) -> &'static str {
 mod tests {
     use super::*;
 
-    fn doc(doc_num: i64, description: &str, date: &str, category: i64) -> DocumentListItem {
-        DocumentListItem {
-            doc_num,
-            description: description.into(),
-            date_created: date.into(),
-            doc_category: category,
-            ..Default::default()
-        }
-    }
-
     #[test]
-    fn an_earlier_copy_is_found_only_among_newer_documents_that_match() {
-        let sent = DocumentFields {
-            description: Some("xray".into()),
-            date_created: Some("2024-01-02 03:04:05".into()),
-            doc_category: Some(14),
-            ..Default::default()
-        };
-        let old_same = doc(5, "xray", "2024-01-02 03:04:05", 14);
-        let new_other = doc(11, "photo", "2024-01-02 03:04:05", 14);
-        let new_same = doc(12, "xray", "2024-01-02 03:04:05", 14);
-        assert_eq!(
-            find_earlier_copy(&[old_same.clone(), new_other.clone()], &sent, 10),
-            None
-        );
-        assert_eq!(find_earlier_copy(&[old_same, new_other, new_same], &sent, 10), Some(12));
+    fn sizes_are_shown_in_the_unit_that_fits() {
+        assert_eq!(readable_size(92.0), "92 bytes");
+        assert_eq!(readable_size(1.0), "1 byte");
+        assert_eq!(readable_size(999.0), "999 bytes");
+        assert_eq!(readable_size(4_321.0), "4.3 KB");
+        assert_eq!(readable_size(999_949.0), "999.9 KB");
+        assert_eq!(readable_size(999_999.0), "1.0 MB");
+        assert_eq!(readable_size(13_000_000.0), "13.0 MB");
     }
 
     #[test]

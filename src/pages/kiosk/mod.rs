@@ -4,7 +4,9 @@
 //!
 //! Privacy: the patient exists only in memory. Kiosk URLs never name a patient (so history,
 //! reload and URL editing reveal nothing); while the device is locked as a kiosk, every staff
-//! screen is replaced by the kiosk screen and nothing but Upload is called. A reset (finishing,
+//! screen is replaced by the kiosk screen and nothing but Upload is called, and, only when an
+//! upload's outcome is unknown, this patient's documents to find out (`retry`; nothing of
+//! them is shown or kept). A reset (finishing,
 //! idle timeout, staff exit) revokes photo URLs, drops every photo and patient detail, and
 //! replaces the history entry. Leaving kiosk mode needs the staff PIN.
 
@@ -12,7 +14,7 @@ mod retry;
 pub mod setup;
 mod setup_page;
 
-use std::{cell::Cell, collections::HashMap, rc::Rc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
@@ -28,8 +30,8 @@ use web_sys::Blob;
 pub use setup_page::KioskSetupPage;
 
 use crate::{
-    api::UploadCancel,
-    components::{focus_later, sleep_ms},
+    api::{idempotency_key, Client, UploadCancel},
+    components::{focus_later, sleep_ms, ModalDialog},
     connection::use_connection,
     files,
 };
@@ -45,7 +47,13 @@ const LOCK_KEY: &str = "chairside.kiosk-locked";
 enum StepState {
     Waiting,
     Preview(String),
-    Sending { sent: f64, total: f64, attempt: usize },
+    Sending {
+        sent: f64,
+        total: f64,
+        attempt: usize,
+    },
+    /// Finding out whether an upload that failed unclearly arrived.
+    Checking,
     Sent,
     Failed,
     Skipped,
@@ -74,6 +82,8 @@ pub struct Kiosk {
     states: RwSignal<Vec<StepState>>,
     /// Photos by step, with their object URLs; never anywhere but memory.
     photos: StoredValue<HashMap<usize, (Blob, String)>, LocalStorage>,
+    /// Documents this session's photos became: never taken for another photo's.
+    claimed: StoredValue<Vec<i64>>,
     notice: RwSignal<Option<String>>,
 }
 
@@ -91,6 +101,7 @@ impl Kiosk {
             session: RwSignal::new(None),
             states: RwSignal::new(Vec::new()),
             photos: StoredValue::new_local(HashMap::new()),
+            claimed: StoredValue::new(Vec::new()),
             notice: RwSignal::new(None),
         }
     }
@@ -130,6 +141,7 @@ impl Kiosk {
             }
             photos.clear();
         });
+        self.claimed.set_value(Vec::new());
         self.session.set(None);
         self.states.set(Vec::new());
         self.notice.set(notice.map(str::to_owned));
@@ -188,8 +200,9 @@ pub fn KioskScreen() -> impl IntoView {
         <div class="kiosk" class:large=move || large.get()>
             <header class="kiosk-bar">
                 <span class="brand">"Check-in"</span>
+                // Larger text and more contrast; the pressed state shows as a filled, ticked button.
                 <button type="button" class="kiosk-toggle" aria-pressed=move || large.get().to_string() on:click=move |_| large.update(|l| *l = !*l)>
-                    "Larger text and contrast"
+                    "Larger text"
                 </button>
                 <button type="button" class="kiosk-staff" on:click=move |_| exiting.set(true)>"Staff"</button>
             </header>
@@ -359,101 +372,16 @@ fn PhotoStep(index: usize) -> impl IntoView {
         let step = step.clone();
         move |_| {
             let Some(client) = connection.client() else { return };
-            let Some((photo, _)) = kiosk.photos.with_value(|p| p.get(&index).cloned()) else {
+            let Some((blob, _)) = kiosk.photos.with_value(|p| p.get(&index).cloned()) else {
                 return;
             };
-            let (pat_num, session_id) = (session.pat_num, session.id);
-            let step = step.clone();
-            spawn_local(async move {
-                set_state(
-                    kiosk,
-                    index,
-                    StepState::Sending {
-                        sent: 0.0,
-                        total: 1.0,
-                        attempt: 1,
-                    },
-                );
-                // Downscale upright for the purpose; a format the browser cannot decode is sent as it is.
-                let (body, extension) = match files::resize_photo(&photo, KIOSK_PHOTO_PX).await {
-                    Ok(smaller) => (smaller, ".jpg".to_owned()),
-                    Err(_) => {
-                        let name = photo
-                            .clone()
-                            .dyn_into::<web_sys::File>()
-                            .map(|f| f.name())
-                            .unwrap_or_default();
-                        let ext = opendental::documents::extension_of(&name).unwrap_or_else(|| ".jpg".into());
-                        (photo, ext)
-                    }
-                };
-                let meta = Upload {
-                    pat_num,
-                    raw_base64: String::new(),
-                    extension,
-                    fields: DocumentFields {
-                        description: Some(step.description.clone()),
-                        date_created: Some(files::now()),
-                        doc_category: Some(step.category),
-                        img_type: Some(step.img_type.clone()),
-                        ..Default::default()
-                    },
-                };
-                let mut attempt = 0;
-                loop {
-                    let fully_sent = Rc::new(Cell::new(false));
-                    let progress = {
-                        let fully_sent = fully_sent.clone();
-                        move |sent: f64, total: f64| {
-                            if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
-                                return;
-                            }
-                            fully_sent.set(sent >= total);
-                            set_state(
-                                kiosk,
-                                index,
-                                StepState::Sending {
-                                    sent,
-                                    total,
-                                    attempt: attempt + 1,
-                                },
-                            );
-                        }
-                    };
-                    let result = client
-                        .upload_document(&meta, &body, progress, &UploadCancel::default())
-                        .await;
-                    // The session may have ended (and another begun) while this photo was on its way.
-                    if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
-                        return;
-                    }
-                    match result {
-                        Ok(_) => {
-                            // Sent: nothing of the photo needs to stay on the device.
-                            drop_photo(kiosk, index);
-                            set_state(kiosk, index, StepState::Sent);
-                            advance(kiosk);
-                            return;
-                        }
-                        Err(error)
-                            if attempt < retry::BACKOFF_MS.len()
-                                && retry::is_safe_to_retry(&error, fully_sent.get()) =>
-                        {
-                            sleep_ms(retry::BACKOFF_MS[attempt]).await;
-                            attempt += 1;
-                            // A reset meanwhile ends the session: stop.
-                            if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) != Some(session_id) {
-                                return;
-                            }
-                        }
-                        Err(error) => {
-                            log_failure(&error);
-                            set_state(kiosk, index, StepState::Failed);
-                            return;
-                        }
-                    }
-                }
-            });
+            let photo = Photo {
+                index,
+                session_id: session.id,
+                pat_num: session.pat_num,
+                step: step.clone(),
+            };
+            spawn_local(photo.send(kiosk, client, blob));
         }
     };
 
@@ -487,6 +415,10 @@ fn PhotoStep(index: usize) -> impl IntoView {
                         {if attempt > 1 { format!("Sending your photo… (try {attempt})") } else { "Sending your photo…".to_owned() }}
                     </p>
                 }.into_any(),
+                StepState::Checking => view! {
+                    <progress class="kiosk-progress" aria-label="Checking that your photo arrived"></progress>
+                    <p role="status" aria-live="polite">"Making sure your photo arrived…"</p>
+                }.into_any(),
                 StepState::Failed => view! {
                     <p class="kiosk-error" role="alert">
                         "We could not send this photo. Please ask the front desk for help."
@@ -500,6 +432,127 @@ fn PhotoStep(index: usize) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// One photo on its way: which step of which session it belongs to.
+struct Photo {
+    index: usize,
+    session_id: f64,
+    pat_num: i64,
+    step: StepSetup,
+}
+
+impl Photo {
+    /// Whether its session is still the kiosk's: one that ended (and maybe another that began)
+    /// while this photo was on its way must not be touched.
+    fn current(&self, kiosk: Kiosk) -> bool {
+        kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) == Some(self.session_id)
+    }
+
+    /// Sends the photo until it is settled: in Open Dental exactly once, or handed to the front
+    /// desk (see `retry`).
+    async fn send(self, kiosk: Kiosk, client: Client, photo: Blob) {
+        let index = self.index;
+        set_state(
+            kiosk,
+            index,
+            StepState::Sending {
+                sent: 0.0,
+                total: 1.0,
+                attempt: 1,
+            },
+        );
+        // Downscale upright for the purpose; a format the browser cannot decode is sent as it is.
+        let (body, extension) = match files::resize_photo(&photo, KIOSK_PHOTO_PX).await {
+            Ok(smaller) => (smaller, ".jpg".to_owned()),
+            Err(_) => {
+                let name = photo
+                    .clone()
+                    .dyn_into::<web_sys::File>()
+                    .map(|f| f.name())
+                    .unwrap_or_default();
+                let ext = opendental::documents::extension_of(&name).unwrap_or_else(|| ".jpg".into());
+                (photo, ext)
+            }
+        };
+        let sent = Upload {
+            pat_num: self.pat_num,
+            raw_base64: String::new(),
+            extension,
+            fields: DocumentFields {
+                description: Some(self.step.description.clone()),
+                date_created: Some(files::now()),
+                doc_category: Some(self.step.category),
+                img_type: Some(self.step.img_type.clone()),
+                ..Default::default()
+            },
+        };
+        let key = idempotency_key();
+        let mut tries = retry::Tries::default();
+        let mut attempt = 1;
+        let mut next = retry::Step::Send;
+        loop {
+            if !self.current(kiosk) {
+                return;
+            }
+            next = match next {
+                retry::Step::Send => {
+                    let (session_id, this) = (self.session_id, attempt);
+                    let progress = move |sent: f64, total: f64| {
+                        if kiosk.session.with_untracked(|s| s.as_ref().map(|s| s.id)) == Some(session_id) {
+                            set_state(
+                                kiosk,
+                                index,
+                                StepState::Sending {
+                                    sent,
+                                    total,
+                                    attempt: this,
+                                },
+                            );
+                        }
+                    };
+                    let result = client
+                        .upload_document(&sent, &body, &key, progress, &UploadCancel::default())
+                        .await;
+                    match result {
+                        Ok(doc) if self.current(kiosk) => return self.arrived(kiosk, doc.doc_num),
+                        Ok(_) => return,
+                        Err(error) => {
+                            log_failure(&error);
+                            tries.after_failure(&error)
+                        }
+                    }
+                }
+                retry::Step::Wait(ms) => {
+                    sleep_ms(ms).await;
+                    attempt += 1;
+                    tries.after_wait()
+                }
+                retry::Step::Check => {
+                    set_state(kiosk, index, StepState::Checking);
+                    let claimed = kiosk.claimed.get_value();
+                    match client.find_upload(&sent, 0, &claimed).await {
+                        Ok(Some(doc_num)) if self.current(kiosk) => return self.arrived(kiosk, doc_num),
+                        Ok(Some(_)) => return,
+                        Ok(None) => tries.after_not_found(),
+                        Err(error) => {
+                            log_failure(&error);
+                            tries.after_failure(&error)
+                        }
+                    }
+                }
+                retry::Step::GiveUp => return set_state(kiosk, index, StepState::Failed),
+            };
+        }
+    }
+
+    /// In Open Dental: nothing of the photo needs to stay on the device.
+    fn arrived(&self, kiosk: Kiosk, doc_num: i64) {
+        kiosk.claimed.update_value(|c| c.push(doc_num));
+        drop_photo(kiosk, self.index);
+        set_state(kiosk, self.index, StepState::Sent);
+        advance(kiosk);
+    }
 }
 
 /// Never the patient's data: only what went wrong, for the front desk's console.
@@ -554,9 +607,6 @@ fn IdleWatch() -> impl IntoView {
             if elapsed >= idle {
                 kiosk.reset(Some("The session ended after a while without activity."));
             } else if elapsed >= warn_at {
-                if remaining.get_untracked().is_none() {
-                    focus_later("kiosk-still-here");
-                }
                 remaining.set(Some((idle - elapsed).ceil() as u32));
             }
         },
@@ -572,17 +622,27 @@ fn IdleWatch() -> impl IntoView {
         }
     });
     view! {
-        {move || remaining.get().map(|seconds| view! {
-            <div class="kiosk-overlay" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
+        <Show when=move || remaining.with(Option::is_some)>
+            <ModalDialog
+                class="kiosk-dialog"
+                alert=true
+                labelled_by="idle-title"
+                described_by="idle-text"
+                initial_focus="kiosk-still-here"
+                on_cancel=move |()| touch()
+            >
                 <div class="kiosk-card">
                     <h2 id="idle-title">"Are you still there?"</h2>
                     <p id="idle-text" aria-live="assertive">
-                        {format!("To protect your privacy we will start over in {seconds} seconds.")}
+                        {move || format!(
+                            "To protect your privacy we will start over in {} seconds.",
+                            remaining.get().unwrap_or(0)
+                        )}
                     </p>
                     <button type="button" class="kiosk-primary" id="kiosk-still-here" on:click=move |_| touch()>"I'm still here"</button>
                 </div>
-            </div>
-        })}
+            </ModalDialog>
+        </Show>
     }
 }
 
@@ -610,8 +670,12 @@ fn ExitDialog(exiting: RwSignal<bool>) -> impl IntoView {
             problem.set(Some("That PIN is not right.".into()));
         }
     };
+    let cancel = move || {
+        pin.set(String::new());
+        exiting.set(false);
+    };
     view! {
-        <div class="kiosk-overlay" role="dialog" aria-labelledby="exit-title">
+        <ModalDialog class="kiosk-dialog" labelled_by="exit-title" initial_focus="kiosk-pin" on_cancel=move |()| cancel()>
             <form class="kiosk-card" on:submit=submit>
                 <h2 id="exit-title">"Staff: leave kiosk mode"</h2>
                 <label for="kiosk-pin">"Staff PIN"</label>
@@ -619,12 +683,9 @@ fn ExitDialog(exiting: RwSignal<bool>) -> impl IntoView {
                 {move || problem.get().map(|p| view! { <p class="kiosk-error" role="alert">{p}</p> })}
                 <div class="kiosk-actions">
                     <button type="submit" class="kiosk-primary">"Leave kiosk mode"</button>
-                    <button type="button" class="kiosk-secondary" on:click=move |_| {
-                        pin.set(String::new());
-                        exiting.set(false);
-                    }>"Cancel"</button>
+                    <button type="button" class="kiosk-secondary" on:click=move |_| cancel()>"Cancel"</button>
                 </div>
             </form>
-        </div>
+        </ModalDialog>
     }
 }

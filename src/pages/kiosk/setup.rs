@@ -148,6 +148,26 @@ impl KioskSetup {
     }
 }
 
+/// How long a kiosk may sit untouched before it starts over, in seconds.
+pub const IDLE_SECONDS_MIN: u32 = 2;
+pub const IDLE_SECONDS_MAX: u32 = 600;
+
+/// The idle timeout as typed, once complete (on leaving the field, or saving; never while it is
+/// typed), or why it is not allowed.
+pub fn check_idle_seconds(typed: &str) -> Result<u32, String> {
+    let allowed =
+        format!("Enter a whole number of seconds from {IDLE_SECONDS_MIN} to {IDLE_SECONDS_MAX} (10 minutes).");
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(allowed);
+    }
+    typed
+        .parse::<u32>()
+        .ok()
+        .filter(|s| (IDLE_SECONDS_MIN..=IDLE_SECONDS_MAX).contains(s))
+        .ok_or_else(|| format!("“{typed}” is not allowed. {allowed}"))
+}
+
 /// A PIN of 4–8 digits, or why not.
 pub fn check_pin(pin: &str) -> Result<String, String> {
     let pin = pin.trim();
@@ -209,6 +229,18 @@ mod tests {
             14,
             "without a P category, the first"
         );
+    }
+
+    #[test]
+    fn the_idle_timeout_is_a_whole_number_of_seconds_in_range_as_typed() {
+        assert_eq!(check_idle_seconds("120"), Ok(120));
+        assert_eq!(check_idle_seconds(" 2 "), Ok(2));
+        assert_eq!(check_idle_seconds("600"), Ok(600));
+        for bad in ["", "1", "601", "0", "-5", "1.5", "abc", "99999999999"] {
+            let why = check_idle_seconds(bad).unwrap_err();
+            assert!(why.contains("from 2 to 600"), "{bad}: {why}");
+        }
+        assert!(check_idle_seconds("1").unwrap_err().contains("“1”"));
     }
 
     #[test]

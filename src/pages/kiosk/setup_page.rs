@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::{prelude::*, task::spawn_local};
 use opendental::{documents::IMG_TYPES, models::Definition};
 
-use super::setup::{check_pin, KioskSetup};
+use super::setup::{check_idle_seconds, check_pin, KioskSetup};
 use crate::{
     components::{ErrorNotice, Loading, RequireConnection},
     connection::use_connection,
@@ -65,12 +65,22 @@ fn KioskSetupForm() -> impl IntoView {
 fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
     let initial = KioskSetup::load().unwrap_or_else(|| KioskSetup::defaults(&categories));
     let had_pin = initial.has_pin();
+    // The idle timeout exactly as typed: checked when complete, never rewritten while typing.
+    let idle_text = RwSignal::new(initial.idle_seconds.to_string());
+    let idle_problem = RwSignal::new(None::<String>);
     let setup = RwSignal::new(initial);
     let pin = RwSignal::new(String::new());
     let status = RwSignal::new(None::<Result<String, String>>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut next = setup.get_untracked();
+        match check_idle_seconds(&idle_text.get_untracked()) {
+            Ok(seconds) => next.idle_seconds = seconds,
+            Err(why) => {
+                idle_problem.set(Some(why.clone()));
+                return status.set(Some(Err(format!("Not saved. {why}"))));
+            }
+        }
         let typed = pin.get_untracked();
         if !typed.trim().is_empty() || !next.has_pin() {
             match check_pin(&typed) {
@@ -139,12 +149,21 @@ fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
             <label for="kiosk-idle">"Start over after this many seconds without a touch"</label>
             <input
                 id="kiosk-idle"
-                type="number"
-                min="2"
-                max="600"
-                prop:value=move || setup.with(|s| s.idle_seconds.to_string())
-                on:input:target=move |ev| setup.update(|s| s.idle_seconds = ev.target().value().parse().unwrap_or(90).clamp(2, 600))
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                aria-describedby="kiosk-idle-help"
+                aria-invalid=move || idle_problem.with(Option::is_some).to_string()
+                prop:value=idle_text.get_untracked()
+                on:input:target=move |ev| {
+                    idle_text.set(ev.target().value());
+                    idle_problem.set(None);
+                }
+                on:blur=move |_| idle_problem.set(check_idle_seconds(&idle_text.get_untracked()).err())
             />
+            <p id="kiosk-idle-help" class=move || if idle_problem.with(Option::is_some) { "hint error-text" } else { "hint" } aria-live="polite">
+                {move || idle_problem.get().unwrap_or_else(|| "From 2 to 600 seconds (10 minutes).".into())}
+            </p>
             <label for="kiosk-new-pin">{if had_pin { "New staff PIN (leave empty to keep the current one)" } else { "Staff PIN (4–8 digits), needed to leave kiosk mode" }}</label>
             <input id="kiosk-new-pin" type="password" inputmode="numeric" autocomplete="new-password" bind:value=pin />
             <div class="actions">

@@ -3,9 +3,12 @@
 //! request names through `sftp.rs`.
 //!
 //! Everything that needs no network is checked first (required fields, the address, the
-//! patient, document or mount, the extension), so a bad request never opens a connection.
-//! A document still pending import (`_rawBase64_:` in its Note) is imported when its file is
-//! needed, as Open Dental imports it when the document is first opened.
+//! patient, document or mount, the extension), so a bad request never opens a connection; the
+//! connection and login come next, before any file is read or made. A document still pending
+//! import (`_rawBase64_:` in its Note) is imported when its file is needed, as Open Dental
+//! imports it when the document is first opened; that import, like the thumbnails a request
+//! keeps, is saved only once the SFTP site has taken the files (`Keep`), so a refused request
+//! changes nothing.
 
 use super::documents::{
     check_extension, check_new_fields, created, decode_base64, find_document, find_patient, insert_with_file, required,
@@ -31,6 +34,7 @@ use opendental::sftp::{
 use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::path::PathBuf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -186,9 +190,11 @@ async fn download_sftp(
         (Some(_), Some(_)) => return Err(ApiError::bad_request("Send DocNum or MountNum, not both.")),
     };
     let login = body.login.check()?;
-    let (path, bytes) = match item {
+    let plan = match item {
         DownloadItem::Document(doc_num) => {
-            let document = with_db(&state, |conn| find_document(conn, doc_num))?;
+            let (document, note) = with_db(&state, |conn| {
+                Ok((find_document(conn, doc_num)?, note_of(conn, doc_num)?))
+            })?;
             let ours = extension_of(&document.file_name).unwrap_or_default();
             if let Some(asked) = &login.address.file_name {
                 let theirs = extension_of(asked).unwrap_or_default();
@@ -202,12 +208,13 @@ async fn download_sftp(
                     )));
                 }
             }
-            let bytes = document_file(&state, doc_num).await?.ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "Document {doc_num} has no file yet: Open Dental has not downloaded it from its URL."
-                ))
-            })?;
-            (login.address.file_path(&document.file_name), bytes)
+            if pending_import(&note) == Some(PendingImport::Url) {
+                return Err(no_file_yet(doc_num));
+            }
+            Download::Document {
+                doc_num,
+                path: login.address.file_path(&document.file_name),
+            }
         }
         DownloadItem::Mount(mount_num) => {
             let default_name = format!("Mount{mount_num}.jpg");
@@ -221,37 +228,83 @@ async fn download_sftp(
                         "Invalid file extension: a mount's composite image is written as .jpg or .png, not \"{asked}\"."
                     ))
                 })?;
-            let mount = with_db(&state, |conn| find_mount(conn, mount_num))?;
-            let mut items = Vec::with_capacity(mount.items.len());
-            for place in &mount.items {
-                let image = match place.doc_num {
-                    Some(doc_num) => document_file(&state, doc_num).await?,
-                    None => None,
-                };
-                items.push(MountItem {
-                    x: place.x,
-                    y: place.y,
-                    width: place.width,
-                    height: place.height,
-                    image,
-                });
+            Download::Mount {
+                mount: with_db(&state, |conn| find_mount(conn, mount_num))?,
+                format,
+                path: login.address.file_path(&default_name),
             }
-            let bytes =
-                tokio::task::spawn_blocking(move || imaging::composite(mount.width, mount.height, &items, format))
-                    .await
-                    .map_err(|e| ApiError::Internal(e.to_string()))?
-                    .map_err(ApiError::Internal)?;
-            (login.address.file_path(&default_name), bytes)
         }
     };
     let sftp = login.connect().await?;
-    let written = sftp.write(&path, &bytes).await;
+    let mut keep = Keep::default();
+    let written = match plan.bytes(&state, &mut keep).await {
+        Ok(bytes) => sftp.write(plan.path(), &bytes).await,
+        Err(e) => Err(e),
+    };
     sftp.close().await;
     written?;
+    keep.save(&state);
     let location = SftpLocation {
-        location: login.address.location(&path),
+        location: login.address.location(plan.path()),
     };
     Ok((StatusCode::CREATED, Json(location)).into_response())
+}
+
+/// What DownloadSftp writes, once the request has been checked.
+enum Download {
+    Document {
+        doc_num: i64,
+        path: String,
+    },
+    Mount {
+        mount: Mount,
+        format: image::ImageFormat,
+        path: String,
+    },
+}
+
+impl Download {
+    fn path(&self) -> &str {
+        match self {
+            Download::Document { path, .. } | Download::Mount { path, .. } => path,
+        }
+    }
+
+    /// The document's file, or the mount's composite image.
+    async fn bytes(&self, state: &AppState, keep: &mut Keep) -> ApiResult<Vec<u8>> {
+        match self {
+            Download::Document { doc_num, .. } => document_file(state, *doc_num, keep)
+                .await?
+                .ok_or_else(|| no_file_yet(*doc_num)),
+            Download::Mount { mount, format, .. } => {
+                let mut items = Vec::with_capacity(mount.items.len());
+                for place in &mount.items {
+                    let image = match place.doc_num {
+                        Some(doc_num) => document_file(state, doc_num, keep).await?,
+                        None => None,
+                    };
+                    items.push(MountItem {
+                        x: place.x,
+                        y: place.y,
+                        width: place.width,
+                        height: place.height,
+                        image,
+                    });
+                }
+                let (width, height, format) = (mount.width, mount.height, *format);
+                tokio::task::spawn_blocking(move || imaging::composite(width, height, &items, format))
+                    .await
+                    .map_err(|e| ApiError::Internal(e.to_string()))?
+                    .map_err(ApiError::Internal)
+            }
+        }
+    }
+}
+
+fn no_file_yet(doc_num: i64) -> ApiError {
+    ApiError::bad_request(format!(
+        "Document {doc_num} has no file yet: Open Dental has not downloaded it from its URL."
+    ))
 }
 
 fn shown_extension(extension: &str) -> String {
@@ -296,29 +349,58 @@ async fn thumbnails(State(state): State<AppState>, SftpJson(body): SftpJson<Thum
     if documents.is_empty() && mounts == 0 {
         return Err(ApiError::not_found("No documents exist for this patient."));
     }
-    let mut made = Vec::new();
-    for (doc_num, file_name) in documents {
-        let Some(format) = extension_of(&file_name).as_deref().and_then(imaging::image_format) else {
-            continue;
-        };
-        if let Some(bytes) = thumbnail(&state, &patient, doc_num, &file_name, format).await? {
-            made.push((SftpFile { doc_num, file_name }, bytes));
+    let images: Vec<(i64, String, image::ImageFormat)> = documents
+        .into_iter()
+        .filter_map(|(doc_num, file_name)| {
+            let format = extension_of(&file_name).as_deref().and_then(imaging::image_format)?;
+            Some((doc_num, file_name, format))
+        })
+        .collect();
+    if images.is_empty() {
+        return Ok(no_thumbnails());
+    }
+    let sftp = login.connect().await?;
+    let mut keep = Keep::default();
+    let mut made = Ok(Vec::new());
+    for (doc_num, file_name, format) in images {
+        match thumbnail(&state, &patient, doc_num, &file_name, format, &mut keep).await {
+            Ok(Some(bytes)) => {
+                if let Ok(made) = &mut made {
+                    made.push((SftpFile { doc_num, file_name }, bytes));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                made = Err(e);
+                break;
+            }
         }
     }
-    if made.is_empty() {
-        return Ok((StatusCode::OK, Json(NO_THUMBNAILS)).into_response());
-    }
-    write_files(&login, login.address.as_folder(), made).await
+    let answer = match made {
+        Ok(made) if made.is_empty() => Ok(no_thumbnails()),
+        Ok(made) => write_files(&sftp, login.address.as_folder(), made).await,
+        Err(e) => Err(e),
+    };
+    sftp.close().await;
+    let answer = answer?;
+    keep.save(&state);
+    Ok(answer)
 }
 
-/// The document's thumbnail, made once and kept in the patient's Thumbnails folder as Open
-/// Dental keeps them; `None` if the document has no file or it is not a readable image.
+fn no_thumbnails() -> Response {
+    (StatusCode::OK, Json(NO_THUMBNAILS)).into_response()
+}
+
+/// The document's thumbnail, as Open Dental keeps it in the patient's Thumbnails folder (made
+/// once; a new one is kept only if the request succeeds); `None` if the document has no file
+/// or it is not a readable image.
 async fn thumbnail(
     state: &AppState,
     patient: &Patient,
     doc_num: i64,
     file_name: &str,
     format: image::ImageFormat,
+    keep: &mut Keep,
 ) -> ApiResult<Option<Vec<u8>>> {
     let cached = atoz::file_path(&state.atoz_dir, &patient.image_folder, file_name)
         .ok()
@@ -326,15 +408,14 @@ async fn thumbnail(
     if let Some(bytes) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
         return Ok(Some(bytes));
     }
-    let Some(original) = document_file(state, doc_num).await? else {
+    let Some(original) = document_file(state, doc_num, keep).await? else {
         return Ok(None);
     };
     let made = tokio::task::spawn_blocking(move || imaging::thumbnail(&original, format))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     if let (Some(bytes), Some(path)) = (&made, cached) {
-        // A cache: failing to keep it costs only time.
-        let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path)).and_then(|_| std::fs::write(&path, bytes));
+        keep.thumbnails.push((path, bytes.clone()));
     }
     Ok(made)
 }
@@ -358,44 +439,108 @@ async fn download_mount(
     let mount_num = required(body.mount_num.filter(|&n| n != 0), "MountNum")?;
     let login = body.login.check()?;
     let mount = with_db(&state, |conn| find_mount(conn, mount_num))?;
-    let mut files = Vec::new();
-    for place in mount.items {
-        let (Some(doc_num), Some(file_name)) = (place.doc_num, place.file_name) else {
-            continue;
-        };
-        if let Some(bytes) = document_file(&state, doc_num).await? {
-            files.push((SftpFile { doc_num, file_name }, bytes));
+    let documents: Vec<(i64, String)> = mount
+        .items
+        .into_iter()
+        .filter_map(|place| Some((place.doc_num?, place.file_name?)))
+        .collect();
+    if documents.is_empty() {
+        return Ok(no_mount_images());
+    }
+    let sftp = login.connect().await?;
+    let mut keep = Keep::default();
+    let mut files = Ok(Vec::new());
+    for (doc_num, file_name) in documents {
+        match document_file(&state, doc_num, &mut keep).await {
+            Ok(Some(bytes)) => {
+                if let Ok(files) = &mut files {
+                    files.push((SftpFile { doc_num, file_name }, bytes));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                files = Err(e);
+                break;
+            }
         }
     }
-    if files.is_empty() {
-        return Ok((StatusCode::OK, Json(NO_MOUNT_IMAGES)).into_response());
-    }
-    write_files(&login, login.address.as_folder(), files).await
+    let answer = match files {
+        Ok(files) if files.is_empty() => Ok(no_mount_images()),
+        Ok(files) => write_files(&sftp, login.address.as_folder(), files).await,
+        Err(e) => Err(e),
+    };
+    sftp.close().await;
+    let answer = answer?;
+    keep.save(&state);
+    Ok(answer)
 }
 
-/// One connection for all the files; 201 with their list.
-async fn write_files(login: &Login, folder: String, files: Vec<(SftpFile, Vec<u8>)>) -> ApiResult<Response> {
-    let sftp = login.connect().await?;
-    let mut written = Ok(());
+fn no_mount_images() -> Response {
+    (StatusCode::OK, Json(NO_MOUNT_IMAGES)).into_response()
+}
+
+/// Every file over the one connection; 201 with their list.
+async fn write_files(sftp: &Sftp, folder: String, files: Vec<(SftpFile, Vec<u8>)>) -> ApiResult<Response> {
     for (file, bytes) in &files {
-        written = sftp
-            .write(&opendental::sftp::join(&folder, &file.file_name), bytes)
-            .await;
-        if written.is_err() {
-            break;
-        }
+        sftp.write(&opendental::sftp::join(&folder, &file.file_name), bytes)
+            .await?;
     }
-    sftp.close().await;
-    written?;
     let list: Vec<SftpFile> = files.into_iter().map(|(file, _)| file).collect();
     Ok((StatusCode::CREATED, Json(list)).into_response())
 }
 
 // ---- Files and mounts ----
 
-/// The document's file. A pending upload is imported first; `None` for a pending download
-/// (the sandbox never downloads). A file missing from the A-to-Z folder is the sandbox's fault.
-async fn document_file(state: &AppState, doc_num: i64) -> ApiResult<Option<Vec<u8>>> {
+/// What a request changes in the sandbox besides the SFTP site: pending uploads it imported and
+/// thumbnails it made. Collected while it works and saved only after the site took the files.
+#[derive(Default)]
+struct Keep {
+    imports: Vec<Import>,
+    thumbnails: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// A pending upload's file, decoded from its Note.
+struct Import {
+    doc_num: i64,
+    image_folder: String,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+impl Keep {
+    /// Imports and thumbnails are caches of what the database already holds: one that cannot be
+    /// saved leaves the document pending, or the thumbnail to be made again, as before.
+    fn save(self, state: &AppState) {
+        for import in self.imports {
+            let written = atoz::write_file(&state.atoz_dir, &import.image_folder, &import.file_name, &import.bytes);
+            if written.is_ok() {
+                let _ = with_db(state, |conn| {
+                    conn.execute("UPDATE document SET Note = '' WHERE DocNum = ?1", [import.doc_num])?;
+                    Ok(())
+                });
+            }
+        }
+        for (path, bytes) in self.thumbnails {
+            let _ = std::fs::create_dir_all(path.parent().unwrap_or(&path)).and_then(|_| std::fs::write(&path, bytes));
+        }
+    }
+}
+
+fn note_of(conn: &rusqlite::Connection, doc_num: i64) -> ApiResult<String> {
+    Ok(
+        conn.query_row("SELECT Note FROM document WHERE DocNum = ?1", [doc_num], |row| {
+            row.get(0)
+        })?,
+    )
+}
+
+/// The document's file. A pending upload's comes from its Note (and is imported with `keep`);
+/// `None` for a pending download (the sandbox never downloads). A file missing from the A-to-Z
+/// folder is the sandbox's fault.
+async fn document_file(state: &AppState, doc_num: i64, keep: &mut Keep) -> ApiResult<Option<Vec<u8>>> {
+    if let Some(import) = keep.imports.iter().find(|i| i.doc_num == doc_num) {
+        return Ok(Some(import.bytes.clone()));
+    }
     let (patient, file_name, note) = with_db(state, |conn| {
         let (pat_num, file_name, note): (i64, String, String) = conn.query_row(
             "SELECT PatNum, FileName, Note FROM document WHERE DocNum = ?1",
@@ -412,12 +557,12 @@ async fn document_file(state: &AppState, doc_num: i64) -> ApiResult<Option<Vec<u
                 .map(|(_, data)| data)
                 .unwrap_or_default();
             let bytes = decode_base64(data)?;
-            atoz::write_file(&state.atoz_dir, &patient.image_folder, &file_name, &bytes)
-                .map_err(|e| ApiError::Internal(format!("The sandbox could not import document {doc_num}: {e}")))?;
-            with_db(state, |conn| {
-                conn.execute("UPDATE document SET Note = '' WHERE DocNum = ?1", [doc_num])?;
-                Ok(())
-            })?;
+            keep.imports.push(Import {
+                doc_num,
+                image_folder: patient.image_folder,
+                file_name,
+                bytes: bytes.clone(),
+            });
             return Ok(Some(bytes));
         }
         None => {}
