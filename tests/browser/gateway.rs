@@ -55,7 +55,13 @@ async fn everything_the_browser_holds(b: &Browser) -> String {
 }
 
 async fn click_nav(b: &Browser, xpath: &str) {
-    b.client.find(Locator::XPath(xpath)).await.unwrap().click().await.unwrap();
+    b.client
+        .find(Locator::XPath(xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -83,7 +89,11 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
     assert_eq!(b.requests_starting("POST /documents/Upload"), 1);
 
     // Treatment plans: change a priority.
-    b.find("nav.patient-nav a[href$='treatment-plans']").await.click().await.unwrap();
+    b.find("nav.patient-nav a[href$='treatment-plans']")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find("table.plan-table tbody.priority-group").await;
     let select = b.find("table.plan-table select[id^='priority-']").await;
     let id = select.attr("id").await.unwrap().unwrap();
@@ -96,7 +106,10 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
     select.select_by_value(&other).await.unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     while b.requests_starting("PUT /treatplanattaches") == 0 {
-        assert!(std::time::Instant::now() < deadline, "the priority change never reached Open Dental");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the priority change never reached Open Dental"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -110,7 +123,11 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
     click_nav(&b, "//nav[@aria-label='Main']//a[normalize-space()='Connection']").await;
     b.wait_for_text("#signed-in-user", STAFF_USER).await;
     b.wait_for_text("#endpoint-in-use", "Sandbox").await;
-    assert!(b.client.find(Locator::Css("#developer-key, #customer-key")).await.is_err());
+    assert!(b
+        .client
+        .find(Locator::Css("#developer-key, #customer-key"))
+        .await
+        .is_err());
 
     // Kiosk setup is offered behind the gateway.
     click_nav(&b, "//nav[@aria-label='Main']//a[normalize-space()='Kiosk']").await;
@@ -166,19 +183,39 @@ async fn after_an_idle_sign_out_signing_in_again_keeps_the_screen_its_input_and_
     b.fill("#by-url-description", "Not sent yet").await;
 
     // Sixteen quiet minutes pass on the gateway's clock; the next request finds the session gone.
-    b.gateway.as_ref().unwrap().state.clock.advance(Duration::from_secs(16 * 60));
+    b.gateway
+        .as_ref()
+        .unwrap()
+        .state
+        .clock
+        .advance(Duration::from_secs(16 * 60));
     b.find("#upload-all").await.click().await.unwrap();
     b.wait_for_text("#session-expired", "Sign in again").await;
-    assert_eq!(b.requests_starting("POST /documents/Upload"), 0, "nothing went through while signed out");
-    let unsent = "return [document.getElementById('by-url-address').value, document.getElementById('by-url-description').value]";
-    assert_eq!(b.script(unsent).await, serde_json::json!(["https://example.org/half-typed.pdf", "Not sent yet"]));
+    assert_eq!(
+        b.requests_starting("POST /documents/Upload"),
+        0,
+        "nothing went through while signed out"
+    );
+    let unsent =
+        "return [document.getElementById('by-url-address').value, document.getElementById('by-url-description').value]";
+    assert_eq!(
+        b.script(unsent).await,
+        serde_json::json!(["https://example.org/half-typed.pdf", "Not sent yet"])
+    );
 
     b.fill("#reauth-password", STAFF_PASSWORD).await;
     b.find("#reauth-submit").await.click().await.unwrap();
     wait_for_status(&b, "#upload-1", "done").await;
-    assert!(b.client.find(Locator::Css("#session-expired")).await.is_err(), "the dialog closed");
+    assert!(
+        b.client.find(Locator::Css("#session-expired")).await.is_err(),
+        "the dialog closed"
+    );
     assert_eq!(b.path().await, "/patients/1/documents");
-    assert_eq!(b.requests_starting("POST /documents/Upload"), 1, "the queued file was sent once");
+    assert_eq!(
+        b.requests_starting("POST /documents/Upload"),
+        1,
+        "the queued file was sent once"
+    );
     crate::documents::wait_for_row(&b, "Kept across sign-in").await;
     assert_eq!(
         b.script(unsent).await,
@@ -193,15 +230,27 @@ async fn a_wrong_password_is_explained_and_repeated_failures_are_slowed_down() {
     let b = Browser::start().await;
     b.goto("/patients").await;
     let gateway = b.gateway.as_ref().unwrap();
-    let failures = || gateway.state.log.lines().iter().filter(|l| l.starts_with("failed sign-in")).count();
+    let failures = || {
+        gateway
+            .state
+            .log
+            .lines()
+            .iter()
+            .filter(|l| l.starts_with("failed sign-in"))
+            .count()
+    };
     for attempt in 1..=5 {
         b.fill("#username", STAFF_USER).await;
         b.fill("#password", "not the password").await;
         b.find("#sign-in-submit").await.click().await.unwrap();
-        b.wait_for_text("#sign-in-error", "The username or password is not right.").await;
+        b.wait_for_text("#sign-in-error", "The username or password is not right.")
+            .await;
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while failures() < attempt {
-            assert!(std::time::Instant::now() < deadline, "attempt {attempt} never reached the gateway");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "attempt {attempt} never reached the gateway"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

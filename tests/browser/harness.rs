@@ -114,7 +114,6 @@ impl Browser {
     }
 
     async fn launch(sandbox: Sandbox, gateway: Option<Gateway>) -> Browser {
-
         let port = free_port();
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
             .arg(format!("--port={port}"))

@@ -108,11 +108,28 @@ async fn read_body(body: Body) -> Result<Bytes, GatewayError> {
     Ok(Bytes::from(bytes))
 }
 
-/// Requests the office's administrator does not allow: the SFTP methods naming a host that
-/// is not on the configured list.
+/// Requests that would make Open Dental reach into the office network: SetByUrl with an
+/// address inside it (loopback, private, link-local, metadata, credentials), and the SFTP
+/// methods naming a host that is not on the administrator's list.
 fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8]) -> Result<(), GatewayError> {
     if *method != Method::POST {
         return Ok(());
+    }
+    if path.eq_ignore_ascii_case("documents/SetByUrl") {
+        let url = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case("url"))
+                    .and_then(|(_, v)| v.as_str().map(str::to_owned))
+            });
+        // A missing url is Open Dental's to explain; an address is checked here.
+        if let Some(url) = url {
+            opendental::fetchable::check_fetchable_url(&url).map_err(|why| {
+                GatewayError::Forbidden(format!("Chairside did not pass this address to Open Dental: {why}"))
+            })?;
+        }
     }
     let allowed = &state.config.proxy.sftp_hosts;
     if !allowed.is_empty() && SFTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(path)) {

@@ -32,7 +32,15 @@ fn ms(d: Duration) -> String {
 /// Times `n` GETs of `url`, one after another, after a warm-up.
 async fn time_gets(client: &reqwest::Client, url: &str, header: (&str, &str), n: usize) -> Vec<Duration> {
     for _ in 0..20 {
-        client.get(url).header(header.0, header.1).send().await.unwrap().bytes().await.unwrap();
+        client
+            .get(url)
+            .header(header.0, header.1)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
     }
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
@@ -50,12 +58,29 @@ async fn time_gets(client: &reqwest::Client, url: &str, header: (&str, &str), n:
 #[ignore = "benchmark: run by scripts/bench"]
 async fn bench_gateway_proxy_overhead_and_upload() {
     let sandbox = sandbox().await;
-    let gw = gateway(config(vec![endpoint(EndpointKind::Sandbox, &sandbox.api_url(), "Sandbox")])).await;
+    let gw = gateway(config(vec![endpoint(
+        EndpointKind::Sandbox,
+        &sandbox.api_url(),
+        "Sandbox",
+    )]))
+    .await;
     let cookie = session_cookie(&gw).await;
     let client = http();
     let auth = format!("ODFHIR {DEV_KEY}/{CUST_KEY}");
-    let direct = time_gets(&client, &format!("{}/providers", sandbox.api_url()), ("authorization", &auth), 500).await;
-    let through = time_gets(&client, &format!("{}/api/v1/providers", gw.url()), ("cookie", &cookie), 500).await;
+    let direct = time_gets(
+        &client,
+        &format!("{}/providers", sandbox.api_url()),
+        ("authorization", &auth),
+        500,
+    )
+    .await;
+    let through = time_gets(
+        &client,
+        &format!("{}/api/v1/providers", gw.url()),
+        ("cookie", &cookie),
+        500,
+    )
+    .await;
     println!(
         "gateway: GET /providers x500 (loopback): direct p50 {} p99 {}; through the gateway p50 {} p99 {}; added p50 {} p99 {}",
         ms(percentile(&direct, 0.5)),
@@ -120,7 +145,11 @@ async fn bench_gateway_proxy_overhead_and_upload() {
 #[ignore = "benchmark: run by scripts/bench"]
 async fn bench_gateway_throttle_fairness_five_users() {
     let sandbox = sandbox().await;
-    let mut cfg = config(vec![endpoint(EndpointKind::Remote, &sandbox.api_url(), "Remote (sandbox)")]);
+    let mut cfg = config(vec![endpoint(
+        EndpointKind::Remote,
+        &sandbox.api_url(),
+        "Remote (sandbox)",
+    )]);
     cfg.throttle.interval_ms = 250;
     cfg.throttle.margin_ms = 10;
     let gw: Gateway = gateway(cfg).await;
@@ -133,7 +162,13 @@ async fn bench_gateway_throttle_fairness_five_users() {
     let mut tasks = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
         let r = sign_in(&gw, name, PASSWORD).await;
-        let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         let base = gw.url();
         tasks.push(tokio::spawn(async move {
             let client = http();

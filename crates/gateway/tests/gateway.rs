@@ -663,6 +663,46 @@ async fn sftp_methods_may_name_only_the_configured_hosts() {
 }
 
 #[tokio::test]
+async fn set_by_url_may_not_point_open_dental_into_the_office_network() {
+    let upstream = FakeUpstream::start(Duration::ZERO).await;
+    let gw = gateway(config(vec![endpoint(
+        EndpointKind::Service,
+        &upstream.url(),
+        "API Service",
+    )]))
+    .await;
+    let staff = Staff::sign_in(&gw).await;
+    for url in [
+        "http://127.0.0.1:30222/api/v1/patients",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://192.168.1.10/scan.pdf",
+        "https://user:secret@example.org/scan.pdf",
+        "http://2130706433/x.pdf",
+    ] {
+        let r = staff
+            .post(
+                "/api/v1/documents/SetByUrl",
+                format!("{{\"PatNum\":1,\"url\":\"{url}\"}}"),
+            )
+            .await;
+        assert_eq!(r.status(), 403, "{url}");
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .starts_with("Chairside did not pass this address to Open Dental: "));
+    }
+    assert!(upstream.seen().is_empty());
+    let ok = staff
+        .post(
+            "/api/v1/documents/SetByUrl",
+            "{\"PatNum\":1,\"url\":\"https://example.org/scan.pdf\"}",
+        )
+        .await;
+    assert_eq!(ok.status(), 201);
+}
+
+#[tokio::test]
 async fn through_the_gateway_the_sandbox_answers_as_open_dental() {
     let sandbox = chairside_sandbox::Sandbox::start(chairside_sandbox::Config {
         developer_key: DEV_KEY.into(),
