@@ -91,6 +91,10 @@ impl Throttle {
             rx
         };
         let _ = granted.await;
+        // The interval counts from when this request really goes: a task granted its turn may
+        // run a little later on a busy machine, and the next one must not catch up with it.
+        let mut state = queue.state.lock().unwrap();
+        state.next_free = state.next_free.max(Instant::now() + queue.interval);
     }
 
     /// Where `session`'s requests for `customer` stand.
@@ -119,6 +123,9 @@ async fn dispatch(queue: Arc<KeyQueue>) {
         let wake = queue.state.lock().unwrap().next_free;
         tokio::time::sleep_until(wake).await;
         let mut state = queue.state.lock().unwrap();
+        if Instant::now() < state.next_free {
+            continue; // the last request went later than granted: wait for its interval
+        }
         loop {
             let Some(session) = state.turns.pop_front() else {
                 state.dispatching = false;
