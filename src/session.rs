@@ -481,19 +481,7 @@ fn IdleWarning() -> impl IntoView {
             }
         }
     });
-    let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    let stay = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let result = session.stay().await;
-            busy.set(false);
-            problem.set(result.err());
-        });
-    };
+    let stay = Action::new_local(move |_: &()| async move { session.stay().await });
     view! {
         <Show when=move || seconds.get().is_some()>
             <div
@@ -506,10 +494,18 @@ fn IdleWarning() -> impl IntoView {
             >
                 <h2 id="idle-warning-title">"Still working?"</h2>
                 <p id="idle-warning-text">{move || seconds.get().map(warning_text)}</p>
-                <button type="button" id="stay-signed-in" class="primary" disabled=move || busy.get() on:click=stay>
+                <button
+                    type="button"
+                    id="stay-signed-in"
+                    class="primary"
+                    disabled=move || stay.pending().get()
+                    on:click=move |_| {
+                        stay.dispatch(());
+                    }
+                >
                     "Stay signed in"
                 </button>
-                {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+                {move || stay.value().get().and_then(Result::err).map(|message| view! { <ErrorNotice message /> })}
             </div>
         </Show>
     }
@@ -530,27 +526,31 @@ pub fn ThrottleWait() -> impl IntoView {
 /// Signs out, forgets everything of the session in this tab, and opens the sign-in page.
 #[component]
 pub fn SignOutButton(id: &'static str) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    let sign_out = move |_| {
-        if busy.get_untracked() {
-            return;
+    let sign_out = Action::new_local(|_: &()| async {
+        let result = gateway::sign_out().await;
+        if result.is_ok() {
+            leave_to_start();
         }
-        busy.set(true);
-        spawn_local(async move {
-            match gateway::sign_out().await {
-                Ok(()) => leave_to_start(),
-                Err(message) => {
-                    busy.set(false);
-                    problem.set(Some(format!("You are still signed in. {message}")));
-                }
-            }
-        });
-    };
+        result.map_err(|message| format!("You are still signed in. {message}"))
+    });
     view! {
-        <button type="button" id=id class="sign-out" disabled=move || busy.get() on:click=sign_out>
+        <button
+            type="button"
+            id=id
+            class="sign-out"
+            disabled=move || sign_out.pending().get()
+            on:click=move |_| {
+                sign_out.dispatch(());
+            }
+        >
             "Sign out"
         </button>
-        {move || problem.get().map(|message| view! { <span class="sign-out-problem" role="alert">{message}</span> })}
+        {move || {
+            sign_out
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|message| view! { <span class="sign-out-problem" role="alert">{message}</span> })
+        }}
     }
 }

@@ -25,7 +25,7 @@ pub mod throttle;
 pub mod tls;
 pub mod web_app;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
@@ -33,8 +33,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use chairside_sandbox::serving::{local_url, Serving};
 
 pub use config::Config;
 pub use error::GatewayError;
@@ -82,13 +81,12 @@ async fn serve_app(State(state): State<GatewayState>, req: Request) -> Response 
     state.app.respond(path, req.headers())
 }
 
-/// A running gateway. Dropping it stops the server.
+/// A running gateway. Dropping it (or `shutdown().await`) stops the server.
 pub struct Gateway {
     pub addr: SocketAddr,
     pub state: GatewayState,
     pub https: bool,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<JoinHandle<()>>,
+    serving: Serving,
 }
 
 impl Gateway {
@@ -112,12 +110,11 @@ impl Gateway {
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let (stop, stopped) = oneshot::channel::<()>();
         let router = app(state.clone());
         let https = tls.is_some();
-        let server = match tls {
-            Some(tls) => tokio::spawn(tls::serve(listener, tls, router, stopped)),
-            None => tokio::spawn(async move {
+        let serving = match tls {
+            Some(tls) => Serving::spawn(|stopped| tls::serve(listener, tls, router, stopped)),
+            None => Serving::spawn(|stopped| async move {
                 let service = router.into_make_service_with_connect_info::<SocketAddr>();
                 let _ = axum::serve(listener, service)
                     .with_graceful_shutdown(async {
@@ -130,41 +127,17 @@ impl Gateway {
             addr,
             state,
             https,
-            stop: Some(stop),
-            server: Some(server),
+            serving,
         })
     }
 
-    /// "http://127.0.0.1:PORT" (a loopback address when listening on all interfaces).
+    /// "http(s)://127.0.0.1:PORT" (a loopback address when listening on all interfaces).
     pub fn url(&self) -> String {
-        let ip = match self.addr.ip() {
-            ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            ip => ip,
-        };
-        let scheme = if self.https { "https" } else { "http" };
-        format!("{scheme}://{}", SocketAddr::new(ip, self.addr.port()))
+        local_url(if self.https { "https" } else { "http" }, self.addr)
     }
 
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            let abort = server.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(5), server)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+    /// Stops accepting connections and waits (up to five seconds) for requests in progress.
+    pub async fn shutdown(self) {
+        self.serving.shutdown().await;
     }
 }

@@ -162,13 +162,7 @@ async fn bench_gateway_throttle_fairness_five_users() {
     let mut tasks = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
         let r = sign_in(&gw, name, PASSWORD).await;
-        let cookie = r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = cookie_of(&r);
         let base = gw.url();
         tasks.push(tokio::spawn(async move {
             let client = http();

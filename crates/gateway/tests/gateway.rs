@@ -12,13 +12,7 @@ use common::*;
 
 #[tokio::test]
 async fn keys_are_added_upstream_and_never_reach_a_response_header_or_log_line() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let mut texts = Vec::new();
 
     let wrong = sign_in(&gw, USER, "wrong password!").await;
@@ -73,13 +67,7 @@ async fn keys_are_added_upstream_and_never_reach_a_response_header_or_log_line()
 
 #[tokio::test]
 async fn the_browsers_authorization_and_cookies_stay_behind_and_api_answers_are_not_cached() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     let r = http()
         .get(format!("{}/api/v1/patients/7", gw.url()))
@@ -106,13 +94,7 @@ async fn the_browsers_authorization_and_cookies_stay_behind_and_api_answers_are_
 
 #[tokio::test]
 async fn without_a_session_the_api_answers_401_signed_out_and_forwards_nothing() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     for cookie in [None, Some("chairside-session=forged-token")] {
         let mut request = http().get(format!("{}/api/v1/patients/48", gw.url()));
         if let Some(c) = cookie {
@@ -138,13 +120,7 @@ async fn without_a_session_the_api_answers_401_signed_out_and_forwards_nothing()
 
 #[tokio::test]
 async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_the_session() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (_upstream, gw) = service_gateway().await;
     let r = sign_in(&gw, "ALICE", PASSWORD).await;
     assert_eq!(r.status(), 200);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -169,13 +145,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_the_session() 
 
 #[tokio::test]
 async fn five_failed_sign_ins_slow_the_account_down_even_for_the_right_password() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (_upstream, gw) = service_gateway().await;
     for _ in 0..5 {
         let r = sign_in(&gw, USER, "not the password").await;
         assert_eq!(r.status(), 401);
@@ -197,13 +167,7 @@ async fn five_failed_sign_ins_slow_the_account_down_even_for_the_right_password(
 
 #[tokio::test]
 async fn sessions_end_after_15_idle_minutes_and_after_their_absolute_lifetime() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (_upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     gw.state.clock.advance(Duration::from_secs(14 * 60));
     // Looking at the session does not count as activity...
@@ -230,13 +194,7 @@ async fn sessions_end_after_15_idle_minutes_and_after_their_absolute_lifetime() 
 
 #[tokio::test]
 async fn a_state_changing_request_from_another_site_is_refused_before_anything_happens() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     for (site, origin) in [
         ("cross-site", "https://evil.example"),
@@ -279,13 +237,7 @@ async fn a_state_changing_request_from_another_site_is_refused_before_anything_h
 
 #[tokio::test]
 async fn bodies_over_16_8_million_characters_are_refused_before_forwarding() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     let big = format!("{{\"PatNum\":1,\"rawBase64\":\"{}\"}}", "A".repeat(16_800_000));
     let r = staff.post("/api/v1/documents/Upload", big).await;
@@ -426,13 +378,7 @@ async fn five_users_share_the_remote_throttle_fairly_and_never_closer_than_the_i
         ("erin", 3, false),
     ] {
         let response = sign_in(&gw, name, PASSWORD).await;
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let cookie = cookie_of(&response);
         let base = gw.url();
         let one = move |i: usize| {
             let (base, cookie) = (base.clone(), cookie.clone());
@@ -504,13 +450,7 @@ async fn the_queue_says_how_many_are_ahead_while_a_request_waits() {
     let alice = Arc::new(Staff::sign_in(&gw).await);
     let bob_cookie = {
         let r = sign_in(&gw, "bob", PASSWORD).await;
-        r.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
+        cookie_of(&r)
     };
     let idle: serde_json::Value = alice.get("/gateway/v1/queue").await.json().await.unwrap();
     assert_eq!(idle, serde_json::json!({ "waiting": 0, "ahead": 0 }));
@@ -549,13 +489,7 @@ async fn the_queue_says_how_many_are_ahead_while_a_request_waits() {
 
 #[tokio::test]
 async fn a_retried_upload_with_the_same_idempotency_key_is_sent_once() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     let body = "{\"PatNum\":48,\"rawBase64\":\"QUJD\",\"extension\":\".png\"}";
     let send = |key: &'static str, body: &'static str| {
@@ -582,13 +516,7 @@ async fn a_retried_upload_with_the_same_idempotency_key_is_sent_once() {
 
 #[tokio::test]
 async fn every_proxied_request_is_audited_with_user_patient_status_and_endpoint() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (_upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     staff.get("/api/v1/patients/48").await;
     staff.get("/api/v1/documents?PatNum=12").await;
@@ -664,13 +592,7 @@ async fn sftp_methods_may_name_only_the_configured_hosts() {
 
 #[tokio::test]
 async fn set_by_url_may_not_point_open_dental_into_the_office_network() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
+    let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
     for url in [
         "http://127.0.0.1:30222/api/v1/patients",

@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod resources;
 pub mod routes;
 pub mod seed;
+pub mod serving;
 pub mod sftp;
 pub mod state;
 pub mod text;
@@ -25,13 +26,12 @@ pub mod web_app;
 pub use config::{Config, FailMode};
 pub use error::ApiError;
 pub use knobs::Knobs;
+pub use serving::Serving;
 pub use state::AppState;
 
 use axum::Router;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -47,8 +47,7 @@ pub struct Sandbox {
     pub knobs: Arc<Knobs>,
     /// Where document files are kept (tests look at what arrived).
     pub atoz_dir: std::path::PathBuf,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<JoinHandle<std::io::Result<()>>>,
+    serving: Serving,
 }
 
 impl Sandbox {
@@ -62,31 +61,24 @@ impl Sandbox {
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
         let addr = listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app(state))
+        let serving = Serving::spawn(|stopped| async move {
+            let _ = axum::serve(listener, app(state))
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
-                .await
+                .await;
         });
         Ok(Sandbox {
             addr,
             knobs,
             atoz_dir,
-            stop: Some(stop),
-            server: Some(server),
+            serving,
         })
     }
 
     /// "http://127.0.0.1:PORT" (a loopback address when listening on all interfaces).
     pub fn url(&self) -> String {
-        let ip = match self.addr.ip() {
-            ip if ip.is_unspecified() && ip.is_ipv4() => Ipv4Addr::LOCALHOST.into(),
-            ip if ip.is_unspecified() => Ipv6Addr::LOCALHOST.into(),
-            ip => ip,
-        };
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        serving::local_url("http", self.addr)
     }
 
     pub fn api_url(&self) -> String {
@@ -94,28 +86,8 @@ impl Sandbox {
     }
 
     /// Stops accepting connections and waits (up to five seconds) for requests in progress.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            let abort = server.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(5), server)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        // Graceful: requests in progress finish; idle connections are closed.
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+    pub async fn shutdown(self) {
+        self.serving.shutdown().await;
     }
 }
 

@@ -148,6 +148,24 @@ pub async fn gateway(config: Config) -> Gateway {
     gateway
 }
 
+/// A fake API Service and a gateway in front of it: the set-up most tests need.
+pub async fn service_gateway() -> (FakeUpstream, Gateway) {
+    let upstream = FakeUpstream::start(Duration::ZERO).await;
+    let gateway = gateway(config(vec![endpoint(
+        EndpointKind::Service,
+        &upstream.url(),
+        "API Service",
+    )]))
+    .await;
+    (upstream, gateway)
+}
+
+/// The `Cookie` header value a browser would send after this sign-in answer.
+pub fn cookie_of(response: &reqwest::Response) -> String {
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
@@ -165,8 +183,7 @@ pub async fn sign_in(gateway: &Gateway, user: &str, password: &str) -> reqwest::
 pub async fn session_cookie(gateway: &Gateway) -> String {
     let response = sign_in(gateway, USER, PASSWORD).await;
     assert_eq!(response.status(), 200, "alice signs in");
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    set_cookie.split(';').next().unwrap().to_owned()
+    cookie_of(&response)
 }
 
 /// A client session: the cookie, sent with every request as a browser would.
