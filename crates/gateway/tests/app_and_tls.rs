@@ -237,39 +237,32 @@ async fn over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_forwarded_https_makes_the_cookie_secure() {
-    let upstream = FakeUpstream::start(Duration::ZERO).await;
-    let mut cfg = config(vec![endpoint(EndpointKind::Service, &upstream.url(), "API Service")]);
-    cfg.proxy.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-    let gw = gateway(cfg).await;
-    let r = http()
-        .post(format!("{}/gateway/v1/sign-in", gw.url()))
-        .header("x-forwarded-proto", "https")
-        .header("x-forwarded-for", "192.168.1.77")
-        .json(&serde_json::json!({ "username": USER, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.headers()["set-cookie"].to_str().unwrap().starts_with("__Host-"));
-    assert!(gw.state.log.lines().iter().any(|l| l.contains("from 192.168.1.77")));
-
+    // A sign-in as a proxy passes it on: the browser's address and that it used HTTPS.
+    async fn sign_in_forwarded(trusted: bool) -> (String, Vec<String>) {
+        let upstream = FakeUpstream::start(Duration::ZERO).await;
+        let mut cfg = config(vec![endpoint(EndpointKind::Service, &upstream.url(), "API Service")]);
+        if trusted {
+            cfg.proxy.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        }
+        let gw = gateway(cfg).await;
+        let r = http()
+            .post(format!("{}/gateway/v1/sign-in", gw.url()))
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-for", "192.168.1.77")
+            .json(&serde_json::json!({ "username": USER, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        (
+            r.headers()["set-cookie"].to_str().unwrap().to_owned(),
+            gw.state.log.lines(),
+        )
+    }
+    let (cookie, log) = sign_in_forwarded(true).await;
+    assert!(cookie.starts_with("__Host-"), "{cookie}");
+    assert!(log.iter().any(|l| l.contains("from 192.168.1.77")));
     // Not trusted: the same headers are ignored.
-    let gw = gateway(config(vec![endpoint(
-        EndpointKind::Service,
-        &upstream.url(),
-        "API Service",
-    )]))
-    .await;
-    let r = http()
-        .post(format!("{}/gateway/v1/sign-in", gw.url()))
-        .header("x-forwarded-proto", "https")
-        .header("x-forwarded-for", "192.168.1.77")
-        .json(&serde_json::json!({ "username": USER, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .starts_with("chairside-session="));
-    assert!(gw.state.log.lines().iter().any(|l| l.contains("from 127.0.0.1")));
+    let (cookie, log) = sign_in_forwarded(false).await;
+    assert!(cookie.starts_with("chairside-session="), "{cookie}");
+    assert!(log.iter().any(|l| l.contains("from 127.0.0.1")));
 }
