@@ -1,4 +1,4 @@
-//! The office gateway (`chairside-gateway`, see notes/gateway-contract.md): start-up detection,
+//! The office gateway (`chairside-gateway`, see crates/gateway/README.md): start-up detection,
 //! sign-in and sign-out, the session's timing, and the throttle queue.
 //!
 //! Everything under /gateway/v1 is called from here and nowhere else; the Open Dental API goes
