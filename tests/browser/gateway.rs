@@ -261,3 +261,39 @@ async fn a_wrong_password_is_explained_and_repeated_failures_are_slowed_down() {
     assert_eq!(typed.as_deref(), Some(STAFF_USER), "the username is kept");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_minute_before_the_idle_sign_out_a_warning_offers_to_stay_signed_in() {
+    // One idle minute: the warning is due as soon as staff sign in.
+    let b = Browser::start_with_gateway(Config::for_tests(), |g| g.sessions.idle_minutes = 1).await;
+    b.sign_in().await;
+    let text = b.wait_for_text("#idle-warning", "signed out in").await;
+    assert!(text.contains("seconds"), "{text}");
+    let gateway = b.gateway.as_ref().unwrap();
+    // Time passes on the gateway; "Stay signed in" gives the session its whole minute again.
+    gateway.state.clock.advance(Duration::from_secs(40));
+    b.find("#stay-signed-in").await.click().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let remaining: Value = b
+            .client
+            .execute_async(
+                "const done = arguments[0]; fetch('/gateway/v1/session').then(r => r.json()).then(s => done(s.idleRemainingSecs))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if remaining.as_u64().unwrap_or(0) > 55 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Stay signed in never extended the session: {remaining}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Still signed in and working.
+    b.goto("/patients/1").await;
+    b.wait_for_text("#patient-name", "Smith, Jane").await;
+    b.close().await;
+}

@@ -69,8 +69,13 @@ impl Drop for TempDir {
     }
 }
 
-/// A gateway holding the sandbox's keys, serving the built app, with one staff account.
-pub async fn gateway_for(sandbox: &Sandbox, keys: (&str, &str)) -> Gateway {
+/// A gateway holding the sandbox's keys, serving the built app, with one staff account;
+/// `adjust` changes its configuration first.
+pub async fn gateway_for(
+    sandbox: &Sandbox,
+    keys: (&str, &str),
+    adjust: impl FnOnce(&mut chairside_gateway::Config),
+) -> Gateway {
     let mut config = chairside_gateway::Config::from_toml(&format!(
         "[[endpoints]]\nkind = \"sandbox\"\nurl = \"{}\"\nlabel = \"Sandbox\"\n",
         sandbox.api_url()
@@ -78,6 +83,7 @@ pub async fn gateway_for(sandbox: &Sandbox, keys: (&str, &str)) -> Gateway {
     .unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.app_dir = dist_dir();
+    adjust(&mut config);
     let gateway = Gateway::start(
         config,
         chairside_gateway::Keys::new(keys.0, keys.1).unwrap(),
@@ -99,9 +105,14 @@ impl Browser {
     }
 
     pub async fn start_with(config: Config) -> Browser {
+        Self::start_with_gateway(config, |_| {}).await
+    }
+
+    /// Through a gateway whose configuration `adjust` changes (session lengths, throttle).
+    pub async fn start_with_gateway(config: Config, adjust: impl FnOnce(&mut chairside_gateway::Config)) -> Browser {
         let keys = (config.developer_key.clone(), config.customer_key.clone());
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
-        let gateway = gateway_for(&sandbox, (&keys.0, &keys.1)).await;
+        let gateway = gateway_for(&sandbox, (&keys.0, &keys.1), adjust).await;
         Self::launch(sandbox, Some(gateway)).await
     }
 
