@@ -165,6 +165,13 @@ pub async fn sign_in(
             wait_secs: wait.as_secs_f64().ceil() as u64,
         });
     }
+    // Each check takes argon2's memory and a core for a moment: a few at a time, so a flood of
+    // sign-ins queues here instead of exhausting the server.
+    let _slot = state
+        .password_checks
+        .acquire()
+        .await
+        .map_err(|_| GatewayError::Internal("The gateway is shutting down.".into()))?;
     let accounts = state.accounts.clone();
     let (name, password) = (username.clone(), form.password);
     let verified = tokio::task::spawn_blocking(move || accounts.verify(&name, &password))

@@ -64,6 +64,7 @@ pub async fn forward(
         duration_ms: 0,
     };
     let outcome = async {
+        refuse_dot_segments(&path)?;
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -88,6 +89,27 @@ pub async fn forward(
     audit.duration_ms = started.elapsed().as_millis() as u64;
     state.audit.record(audit);
     response
+}
+
+/// The upstream address is the endpoint's base joined with this path, and URL parsing folds
+/// `..` (also written `%2e%2e`): such a path could climb out of /api/v1 on the Open Dental
+/// server with the keys attached. No API method has one.
+fn refuse_dot_segments(path: &str) -> Result<(), GatewayError> {
+    let dotty = path.split(['/', '\\']).any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    if dotty
+        || path.contains('\\')
+        || path.to_ascii_lowercase().contains("%2f")
+        || path.to_ascii_lowercase().contains("%5c")
+    {
+        return Err(GatewayError::BadRequest(
+            "This address is not an Open Dental API method: it must not contain \".\" or \"..\" parts or encoded slashes."
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The whole body, refused (400, as Open Dental would) past 16.8M characters.

@@ -64,6 +64,8 @@ pub struct Inner {
     /// Bounds requests in flight to unthrottled (Local, Service) endpoints.
     pub local_slots: Arc<Semaphore>,
     pub idempotency: Idempotency,
+    /// Password checks (argon2) running at once.
+    pub password_checks: Semaphore,
     pub sessions: Sessions,
     pub clock: Clock,
     pub accounts: Accounts,
@@ -112,6 +114,7 @@ impl GatewayState {
             local_slots: Arc::new(Semaphore::new(config.throttle.local_concurrency.max(1))),
             // Long enough for any retry a person makes; the answers are small.
             idempotency: Idempotency::new(Duration::from_secs(24 * 3600)),
+            password_checks: Semaphore::new(2),
             sessions: Sessions::new(config.idle_timeout(), config.absolute_lifetime()),
             clock: Clock::default(),
             accounts: Accounts::new(db.clone()),

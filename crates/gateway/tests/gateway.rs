@@ -236,6 +236,35 @@ async fn a_state_changing_request_from_another_site_is_refused_before_anything_h
 }
 
 #[tokio::test]
+async fn paths_that_climb_out_of_the_api_are_refused() {
+    let (upstream, gw) = service_gateway().await;
+    let staff = Staff::sign_in(&gw).await;
+    // Sent as written: a raw request, since HTTP clients fold these themselves.
+    for path in [
+        "/api/v1/../../admin",
+        "/api/v1/patients/%2e%2e/%2E%2E/secret",
+        "/api/v1/patients/./1",
+        "/api/v1/patients%2f..%2fx",
+        "/api/v1/patients\\..\\x",
+    ] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut socket = tokio::net::TcpStream::connect(gw.addr).await.unwrap();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nCookie: {}\r\nConnection: close\r\n\r\n",
+            staff.cookie
+        );
+        socket.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        socket.read_to_string(&mut answer).await.unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 400") || answer.starts_with("HTTP/1.1 404"),
+            "{path}: {answer}"
+        );
+    }
+    assert!(upstream.seen().is_empty(), "{:?}", upstream.seen());
+}
+
+#[tokio::test]
 async fn bodies_over_16_8_million_characters_are_refused_before_forwarding() {
     let (upstream, gw) = service_gateway().await;
     let staff = Staff::sign_in(&gw).await;
