@@ -95,11 +95,6 @@ impl Gateway {
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let listen = config.listen;
         let state = GatewayState::new(config, keys, options)?;
-        if state.accounts.is_empty()? {
-            state.log.line(
-                "there are no staff accounts yet: create one with `chairside-gateway user add <name> --config <file>`",
-            );
-        }
         if !state.app.has_index() {
             state.log.line(format!(
                 "{} has no index.html: build the app with `trunk build --release`",

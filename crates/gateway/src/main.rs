@@ -165,6 +165,9 @@ async fn serve(config_path: Option<PathBuf>) -> Result<(), String> {
         },
     )
     .await?;
+    if gateway.state.accounts.is_empty()? {
+        eprintln!("chairside-gateway: there are no staff accounts yet: create one with `chairside-gateway user add <name> --config <file>`");
+    }
     println!("Chairside gateway: {}/", gateway.url());
     chairside_sandbox::stop_signal().await;
     gateway.shutdown().await;

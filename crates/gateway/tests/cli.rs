@@ -175,15 +175,19 @@ fn serve_refuses_a_readable_key_file_and_a_first_start_says_how_to_add_a_user() 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Read what it says on start-up, then stop it.
+    // Read what it says on start-up until the hint (or the end), then stop it.
     let stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         use std::io::BufRead;
-        std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .take_while(|l| !l.contains("no index.html"))
-            .collect::<Vec<_>>()
+        let mut said = Vec::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let hint = line.contains("there are no staff accounts yet");
+            said.push(line);
+            if hint {
+                return (true, said);
+            }
+        }
+        (false, said)
     });
     let deadline = Instant::now() + Duration::from_secs(20);
     while !reader.is_finished() && Instant::now() < deadline {
@@ -191,9 +195,10 @@ fn serve_refuses_a_readable_key_file_and_a_first_start_says_how_to_add_a_user() 
     }
     let _ = child.kill();
     let _ = child.wait();
-    let lines = reader.join().unwrap().join("\n");
+    let (hinted, said) = reader.join().unwrap();
+    let lines = said.join("\n");
     assert!(
-        lines.contains("there are no staff accounts yet: create one with `chairside-gateway user add"),
+        hinted && lines.contains("create one with `chairside-gateway user add"),
         "{lines}"
     );
     assert!(!lines.contains("SECRET"));
