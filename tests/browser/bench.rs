@@ -314,10 +314,14 @@ async fn screenshots() {
         let path = dir.join(format!("{name}.png"));
         async move { std::fs::write(path, client.screenshot().await.unwrap()).unwrap() }
     };
-    b.goto("/settings").await;
-    b.find("#preset").await;
-    shot("settings").await;
+    // Through the gateway: the sign-in screen, then the connection screen once signed in.
+    b.goto("/patients").await;
+    b.find("#sign-in").await;
+    shot("sign-in").await;
     b.connect_with_demo_keys().await;
+    b.goto("/settings").await;
+    b.find("#signed-in-user").await;
+    shot("settings").await;
     b.goto("/patients").await;
     b.fill("#lname", "smi").await;
     b.press("\u{E007}").await;
@@ -352,6 +356,20 @@ async fn screenshots() {
     b.goto("/patients/1/treatment-plans").await;
     b.find("table.plan-table tbody.priority-group").await;
     shot("treatment-plan").await;
+    // The session ends while staff are on a screen: the sign-in dialog covers it.
+    b.gateway
+        .as_ref()
+        .unwrap()
+        .state
+        .clock
+        .advance(std::time::Duration::from_secs(16 * 60));
+    b.find("nav.patient-nav a[href$='documents']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find("#session-expired").await;
+    shot("session-expired").await;
     b.close().await;
 }
 

@@ -297,3 +297,25 @@ async fn a_minute_before_the_idle_sign_out_a_warning_offers_to_stay_signed_in() 
     b.wait_for_text("#patient-name", "Smith, Jane").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn while_requests_wait_for_the_shared_throttle_the_app_says_so() {
+    // Open Dental as Remote, one request per 1.5 s: a screen's requests queue at the gateway.
+    let b = Browser::start_with_gateway(Config::for_tests(), |g| {
+        g.endpoints[0].throttled = Some(true);
+        g.throttle.interval_ms = 1500;
+    })
+    .await;
+    b.sign_in().await;
+    b.find("nav a[href='/patients']").await;
+    b.goto("/patients/1/treatment-plans").await;
+    let said = b.wait_for_text("#throttle-wait", "Waiting for Open Dental").await;
+    assert!(said.contains("ahead") || said.contains("next"), "{said}");
+    b.find("table.plan-table tbody.priority-group").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !b.find("#throttle-wait").await.text().await.unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the indicator never cleared");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.close().await;
+}
