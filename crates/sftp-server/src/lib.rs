@@ -1,6 +1,8 @@
-//! A small SFTP server for Chairside's tests and demo: real SSH (russh) with one username and
-//! password, and the SFTP protocol (russh-sftp) over one local folder, which is the whole
-//! of the server's "/", as on a chrooted SFTP site. Relative paths start at "/" too.
+//! A small SFTP server for Chairside's tests, demo and gateway: real SSH (russh) with password
+//! accounts, and the SFTP protocol (russh-sftp) over local folders, each account's folder the
+//! whole of its "/", as on a chrooted SFTP site. Relative paths start at "/" too. The server
+//! starts with one account over its root; `add_account` lets more in, each to its own folder
+//! (the gateway gives every request a fresh account and folder).
 //!
 //! It binds to loopback, keeps everything in memory except the folder, and stops when the
 //! `SftpServer` is dropped. Passwords are compared, never logged.
@@ -26,6 +28,7 @@ pub struct SftpServer {
     root: PathBuf,
     username: String,
     password: String,
+    accounts: Accounts,
     handle: RunningServerHandle,
     task: JoinHandle<io::Result<()>>,
 }
@@ -60,10 +63,16 @@ impl SftpServer {
             keys: vec![host_key()?],
             ..Default::default()
         });
+        let accounts = Accounts::default();
+        accounts.0.lock().unwrap().insert(
+            username.to_owned(),
+            Account {
+                password: password.to_owned(),
+                root: root.clone(),
+            },
+        );
         let mut server = Server {
-            root: Arc::new(root.clone()),
-            username: Arc::from(username),
-            password: Arc::from(password),
+            accounts: accounts.clone(),
         };
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(async move {
@@ -79,9 +88,33 @@ impl SftpServer {
             root,
             username: username.to_owned(),
             password: password.to_owned(),
+            accounts,
             handle,
             task,
         })
+    }
+
+    /// Lets `username` in with `password`, to `folder` only (its "/"); replaces an account of
+    /// that name.
+    pub fn add_account(&self, username: &str, password: &str, folder: &Path) -> io::Result<()> {
+        let root = std::fs::canonicalize(folder)?;
+        if !root.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "an account's folder must be a folder",
+            ));
+        }
+        let account = Account {
+            password: password.to_owned(),
+            root,
+        };
+        self.accounts.0.lock().unwrap().insert(username.to_owned(), account);
+        Ok(())
+    }
+
+    /// Lets `username` in no more (its open sessions end with their connection).
+    pub fn remove_account(&self, username: &str) {
+        self.accounts.0.lock().unwrap().remove(username);
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -181,11 +214,27 @@ fn host_key() -> io::Result<PrivateKey> {
     Ok(PrivateKey::from(Ed25519Keypair::from_seed(&seed)))
 }
 
+struct Account {
+    password: String,
+    /// The account's "/".
+    root: PathBuf,
+}
+
+#[derive(Clone, Default)]
+struct Accounts(Arc<std::sync::Mutex<HashMap<String, Account>>>);
+
+impl Accounts {
+    /// The folder of the account, if the password is its own.
+    fn open(&self, username: &str, password: &str) -> Option<PathBuf> {
+        let accounts = self.0.lock().unwrap();
+        let account = accounts.get(username)?;
+        (account.password == password).then(|| account.root.clone())
+    }
+}
+
 #[derive(Clone)]
 struct Server {
-    root: Arc<PathBuf>,
-    username: Arc<str>,
-    password: Arc<str>,
+    accounts: Accounts,
 }
 
 impl russh::server::Server for Server {
@@ -194,7 +243,7 @@ impl russh::server::Server for Server {
     fn new_client(&mut self, _peer: Option<SocketAddr>) -> Connection {
         Connection {
             server: self.clone(),
-            authenticated: false,
+            root: None,
             channels: HashMap::new(),
         }
     }
@@ -203,7 +252,8 @@ impl russh::server::Server for Server {
 /// One SSH connection: password authentication, then session channels that may start SFTP.
 struct Connection {
     server: Server,
-    authenticated: bool,
+    /// The signed-in account's folder; `None` until a password was accepted.
+    root: Option<PathBuf>,
     channels: HashMap<ChannelId, Channel<Msg>>,
 }
 
@@ -211,8 +261,8 @@ impl russh::server::Handler for Connection {
     type Error = russh::Error;
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        if user == &*self.server.username && password == &*self.server.password {
-            self.authenticated = true;
+        if let Some(root) = self.server.accounts.open(user, password) {
+            self.root = Some(root);
             Ok(Auth::Accept)
         } else {
             Ok(Auth::Reject {
@@ -228,7 +278,7 @@ impl russh::server::Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.authenticated {
+        if self.root.is_some() {
             self.channels.insert(channel.id(), channel);
             reply.accept().await;
         }
@@ -246,10 +296,10 @@ impl russh::server::Handler for Connection {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        match self.channels.remove(&channel_id) {
-            Some(channel) if name == "sftp" => {
+        match (self.channels.remove(&channel_id), &self.root) {
+            (Some(channel), Some(root)) if name == "sftp" => {
                 session.channel_success(channel_id)?;
-                let files = files::Files::new(files::Jail::new(self.server.root.as_ref().clone()));
+                let files = files::Files::new(files::Jail::new(root.clone()));
                 russh_sftp::server::run(channel.into_stream(), files).await;
             }
             _ => session.channel_failure(channel_id)?,

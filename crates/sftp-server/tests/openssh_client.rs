@@ -1,6 +1,7 @@
 //! OpenSSH's own `sftp` client (Debian's openssh-client) against the server: a standard
 //! client can log in with the password, make folders, upload, list and download, and a wrong
-//! password is refused.
+//! password is refused; an added account sees only its own folder, and a removed one is
+//! refused.
 
 use chairside_sftp_server::SftpServer;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,16 @@ impl Drop for TempDir {
 /// Runs `sftp` with `commands` on stdin; the password comes from an askpass script, since
 /// OpenSSH reads passwords only from a terminal or SSH_ASKPASS.
 async fn openssh_sftp(server: &SftpServer, password: &str, work: &Path, commands: &str) -> std::process::Output {
+    openssh_sftp_as(server, server.username(), password, work, commands).await
+}
+
+async fn openssh_sftp_as(
+    server: &SftpServer,
+    user: &str,
+    password: &str,
+    work: &Path,
+    commands: &str,
+) -> std::process::Output {
     let askpass = work.join("askpass.sh");
     std::fs::write(&askpass, format!("#!/bin/sh\nprintf '%s\\n' '{password}'\n")).unwrap();
     std::fs::set_permissions(&askpass, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
@@ -44,7 +55,7 @@ async fn openssh_sftp(server: &SftpServer, password: &str, work: &Path, commands
             "NumberOfPasswordPrompts=1",
         ])
         .args(["-o", "LogLevel=ERROR", "-P", &server.addr().port().to_string()])
-        .arg(format!("{}@127.0.0.1", server.username()))
+        .arg(format!("{user}@127.0.0.1"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -109,4 +120,45 @@ async fn openssh_sftp_client_is_refused_with_a_wrong_password_and_cannot_leave_t
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("escaped.txt\": Permission denied"), "{stderr}");
     assert!(!root.0.parent().unwrap().parent().unwrap().join("escaped.txt").exists());
+}
+
+#[tokio::test]
+async fn an_added_account_sees_only_its_own_folder_and_a_removed_one_is_refused() {
+    let root = TempDir::new("accounts-root");
+    let work = TempDir::new("accounts-work");
+    let server = SftpServer::start(&root.0, "main", "main-password").await.unwrap();
+    for name in ["one", "two"] {
+        std::fs::create_dir_all(root.0.join(name)).unwrap();
+        std::fs::write(root.0.join(name).join(format!("{name}.txt")), name).unwrap();
+    }
+    server
+        .add_account("request-1", "first-secret", &root.0.join("one"))
+        .unwrap();
+    server
+        .add_account("request-2", "second-secret", &root.0.join("two"))
+        .unwrap();
+
+    let listing = openssh_sftp_as(
+        &server,
+        "request-1",
+        "first-secret",
+        &work.0,
+        "ls /\nls ../two\nget /../two/two.txt got.txt\n",
+    )
+    .await;
+    let out = String::from_utf8_lossy(&listing.stdout).into_owned();
+    assert!(out.contains("one.txt"), "{out}");
+    let shown: Vec<&str> = out.lines().filter(|l| !l.starts_with("sftp>")).collect();
+    assert!(!shown.iter().any(|l| l.contains("two.txt")), "request-1 sees only its folder: {out}");
+    assert!(
+        !work.0.join("got.txt").exists(),
+        "nothing of request-2's folder can be fetched"
+    );
+
+    let wrong = openssh_sftp_as(&server, "request-1", "second-secret", &work.0, "ls /\n").await;
+    assert!(!wrong.status.success(), "another account's password does not open it");
+
+    server.remove_account("request-2");
+    let removed = openssh_sftp_as(&server, "request-2", "second-secret", &work.0, "ls /\n").await;
+    assert!(!removed.status.success(), "a removed account is refused");
 }
