@@ -27,6 +27,24 @@ pub struct AuditRow {
     pub duration_ms: u64,
 }
 
+impl AuditRow {
+    /// A row for a request `session` makes now; status, endpoint and duration are filled in
+    /// as it goes.
+    pub fn begin(session: &crate::sessions::Session, customer: &str, method: &str, path: &str) -> AuditRow {
+        AuditRow {
+            time: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+            actor: format!("user:{}", session.user),
+            customer: customer.to_owned(),
+            method: method.to_owned(),
+            path: path.to_owned(),
+            pat_num: None,
+            status: 0,
+            endpoint: "-".into(),
+            duration_ms: 0,
+        }
+    }
+}
+
 enum Message {
     Row(AuditRow),
     Flush(std::sync::mpsc::Sender<()>),

@@ -170,6 +170,9 @@ pub struct Config {
     pub tls: Option<TlsConfig>,
     #[serde(default)]
     pub proxy: ProxyConfig,
+    /// The gateway's own SFTP site, where Open Dental writes document files for staff to see.
+    #[serde(default)]
+    pub sftp: Option<crate::files_site::SftpSiteConfig>,
 }
 
 fn default_listen() -> SocketAddr {

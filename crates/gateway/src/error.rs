@@ -17,6 +17,8 @@ pub enum GatewayError {
     Forbidden(String),
     BadRequest(String),
     NotFound(String),
+    /// Something this gateway is not set up to do.
+    Unavailable(String),
     /// No Open Dental endpoint answered; nothing was changed.
     Unreachable(String),
     /// A write's connection broke, or it got no answer in time: Open Dental may have done it.
@@ -35,6 +37,7 @@ impl GatewayError {
             GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
             GatewayError::BadRequest(_) => StatusCode::BAD_REQUEST,
             GatewayError::NotFound(_) => StatusCode::NOT_FOUND,
+            GatewayError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             GatewayError::Unreachable(_) => StatusCode::BAD_GATEWAY,
             GatewayError::OutcomeUnknown { status, .. } => *status,
             GatewayError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -51,6 +54,7 @@ impl GatewayError {
             | GatewayError::Forbidden(m)
             | GatewayError::BadRequest(m)
             | GatewayError::NotFound(m)
+            | GatewayError::Unavailable(m)
             | GatewayError::Unreachable(m)
             | GatewayError::Internal(m) => m.clone(),
             GatewayError::OutcomeUnknown { message, .. } => message.clone(),

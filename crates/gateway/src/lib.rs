@@ -15,6 +15,7 @@ pub mod cascade;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod files_site;
 pub mod idempotency;
 pub mod keys;
 pub mod proxy;
@@ -46,6 +47,8 @@ pub fn app(state: GatewayState) -> Router {
     let active = Router::new()
         .route("/api/v1/{*path}", any(proxy::forward))
         .route("/gateway/v1/session/refresh", post(auth::refresh))
+        .route("/gateway/v1/documents/{doc_num}/file", get(files_site::document_file))
+        .route("/gateway/v1/mounts/{mount_num}/image", get(files_site::mount_image))
         .route_layer(from_fn_with_state(state.clone(), auth::require_session));
     // Looking at the queue needs a session but is not activity.
     let quiet = Router::new()
@@ -94,7 +97,11 @@ impl Gateway {
     pub async fn start(config: Config, keys: Keys, options: Options) -> Result<Gateway, String> {
         let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let listen = config.listen;
-        let state = GatewayState::new(config, keys, options)?;
+        let files_site = match &config.sftp {
+            Some(site) => Some(files_site::FilesSite::start(site, &config.data_dir).await?),
+            None => None,
+        };
+        let state = GatewayState::new(config, keys, options, files_site)?;
         if !state.app.has_index() {
             state.log.line(format!(
                 "{} has no index.html: build the app with `trunk build --release`",

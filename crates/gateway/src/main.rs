@@ -206,6 +206,11 @@ async fn demo(args: DemoArgs) -> Result<(), String> {
     config.data_dir = root.join("gateway");
     config.app_dir = outer.app_dir.clone().unwrap_or_else(|| PathBuf::from("dist"));
     config.sessions.idle_minutes = idle_minutes;
+    // The gateway's own SFTP site on loopback, where the sandbox writes files for staff to see.
+    config.sftp = Some(chairside_gateway::files_site::SftpSiteConfig {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        address: None,
+    });
     if let Some(ms) = remote_throttle_ms {
         config.throttle.interval_ms = ms;
         config.endpoints = vec![EndpointConfig {

@@ -256,7 +256,7 @@ fn answer_response(answer: &Answer) -> Response {
 }
 
 /// Tries the endpoints in cascade order.
-async fn send(
+pub(crate) async fn send(
     state: &GatewayState,
     session: &Session,
     method: &Method,

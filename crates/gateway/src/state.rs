@@ -11,6 +11,7 @@ use crate::audit::AuditLog;
 use crate::cascade::Endpoints;
 use crate::config::Config;
 use crate::db::Db;
+use crate::files_site::FilesSite;
 use crate::idempotency::Idempotency;
 use crate::keys::Keys;
 use crate::sessions::{Clock, Sessions};
@@ -74,6 +75,8 @@ pub struct Inner {
     pub http: reqwest::Client,
     pub app: AppFiles,
     pub log: Log,
+    /// Where Open Dental writes files for staff to see; `None` without [sftp].
+    pub files_site: Option<FilesSite>,
 }
 
 #[derive(Clone)]
@@ -93,7 +96,12 @@ pub struct Options {
 }
 
 impl GatewayState {
-    pub fn new(config: Config, keys: Keys, options: Options) -> Result<GatewayState, String> {
+    pub fn new(
+        config: Config,
+        keys: Keys,
+        options: Options,
+        files_site: Option<FilesSite>,
+    ) -> Result<GatewayState, String> {
         let db = if options.in_memory {
             Db::in_memory()
         } else {
@@ -123,6 +131,7 @@ impl GatewayState {
             log: Log::new(&keys, options.capture_log),
             http,
             app,
+            files_site,
             keys,
             config,
         })))

@@ -28,7 +28,7 @@ pub struct AppFiles {
     pub content_security_policy: String,
 }
 
-fn content_type(name: &str) -> &'static str {
+pub fn content_type(name: &str) -> &'static str {
     match name
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
@@ -42,6 +42,10 @@ fn content_type(name: &str) -> &'static str {
         Some("png") => "image/png",
         Some("jpg") | Some("jpeg") => "image/jpeg",
         Some("ico") => "image/x-icon",
+        Some("gif") => "image/gif",
+        Some("bmp") => "image/bmp",
+        Some("tif") | Some("tiff") => "image/tiff",
+        Some("pdf") => "application/pdf",
         Some("json") | Some("webmanifest") => "application/json",
         Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",

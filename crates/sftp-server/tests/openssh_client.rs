@@ -149,7 +149,10 @@ async fn an_added_account_sees_only_its_own_folder_and_a_removed_one_is_refused(
     let out = String::from_utf8_lossy(&listing.stdout).into_owned();
     assert!(out.contains("one.txt"), "{out}");
     let shown: Vec<&str> = out.lines().filter(|l| !l.starts_with("sftp>")).collect();
-    assert!(!shown.iter().any(|l| l.contains("two.txt")), "request-1 sees only its folder: {out}");
+    assert!(
+        !shown.iter().any(|l| l.contains("two.txt")),
+        "request-1 sees only its folder: {out}"
+    );
     assert!(
         !work.0.join("got.txt").exists(),
         "nothing of request-2's folder can be fetched"

@@ -1,0 +1,176 @@
+//! The gateway's own SFTP site against the sandbox's SFTP methods: the bytes a browser gets
+//! are Open Dental's file (a JPEG, a PNG, a PDF, a mount's composite), every request has its
+//! own folder and account, and nothing is left on the site afterwards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use chairside_gateway::config::EndpointKind;
+use chairside_gateway::files_site::SftpSiteConfig;
+use chairside_gateway::{Gateway, Keys, Options};
+use chairside_sandbox::Sandbox;
+use common::*;
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn sandbox_and_gateway(with_site: bool) -> (Sandbox, Gateway, Dir) {
+    let sandbox = Sandbox::start(chairside_sandbox::Config {
+        developer_key: DEV_KEY.into(),
+        customer_key: CUST_KEY.into(),
+        ..chairside_sandbox::Config::for_tests()
+    })
+    .await
+    .unwrap();
+    let mut bytes = [0u8; 6];
+    getrandom::getrandom(&mut bytes).unwrap();
+    let dir = Dir(std::env::temp_dir().join(format!(
+        "chairside-gw-files-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )));
+    let mut cfg = config(vec![endpoint(EndpointKind::Sandbox, &sandbox.api_url(), "Sandbox")]);
+    cfg.data_dir = dir.0.clone();
+    if with_site {
+        cfg.sftp = Some(SftpSiteConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            address: None,
+        });
+    }
+    let gw = Gateway::start(
+        cfg,
+        Keys::new(DEV_KEY, CUST_KEY).unwrap(),
+        Options {
+            in_memory: true,
+            capture_log: true,
+        },
+    )
+    .await
+    .unwrap();
+    gw.state.accounts.add(USER, PASSWORD).unwrap();
+    (sandbox, gw, dir)
+}
+
+/// The file of that name in the sandbox's A-to-Z folder.
+fn atoz_file(atoz: &Path, name: &str) -> Vec<u8> {
+    let mut folders = vec![atoz.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.file_name().is_some_and(|n| n == name) {
+                return std::fs::read(path).unwrap();
+            }
+        }
+    }
+    panic!("no {name} in the A-to-Z folder");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_get_open_dentals_own_bytes_for_a_jpeg_a_png_a_pdf_and_a_mount() {
+    let (sandbox, gw, _dir) = sandbox_and_gateway(true).await;
+    let staff = Staff::sign_in(&gw).await;
+
+    // A PNG of our own, uploaded through the gateway first.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
+        0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let upload = serde_json::json!({
+        "PatNum": 1,
+        "rawBase64": base64::engine::general_purpose::STANDARD.encode(png),
+        "extension": ".png",
+        "Description": "viewer test",
+    });
+    let uploaded = staff.post("/api/v1/documents/Upload", upload.to_string()).await;
+    assert_eq!(uploaded.status(), 201);
+
+    let documents: Vec<serde_json::Value> = staff.get("/api/v1/documents?PatNum=1").await.json().await.unwrap();
+    let mut checked = Vec::new();
+    for (extension, content_type) in [
+        (".jpg", "image/jpeg"),
+        (".png", "image/png"),
+        (".pdf", "application/pdf"),
+    ] {
+        // filePath is the file's place in Open Dental's A-to-Z folder; its last part the name.
+        let file_name = |d: &serde_json::Value| {
+            let path = d["filePath"].as_str().unwrap_or_default();
+            path.rsplit(['\\', '/']).next().unwrap_or_default().to_owned()
+        };
+        let doc = documents
+            .iter()
+            .find(|d| file_name(d).ends_with(extension) && d["Note"].as_str().unwrap_or("").is_empty())
+            .unwrap_or_else(|| panic!("Jane has a {extension} document: {documents:?}"));
+        let doc_num = doc["DocNum"].as_i64().unwrap();
+        let name = &file_name(doc);
+        let r = staff.get(&format!("/gateway/v1/documents/{doc_num}/file")).await;
+        assert_eq!(r.status(), 200, "{name}");
+        assert_eq!(r.headers()["content-type"], content_type);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().contains(name));
+        let got = r.bytes().await.unwrap();
+        assert_eq!(
+            got.as_ref(),
+            atoz_file(&sandbox.atoz_dir, name).as_slice(),
+            "{name} arrives byte for byte"
+        );
+        checked.push(name.to_owned());
+    }
+    assert!(checked.iter().any(|n| n.ends_with(".png")));
+
+    let mount = staff.get("/gateway/v1/mounts/1/image").await;
+    assert_eq!(mount.status(), 200);
+    let image = mount.bytes().await.unwrap();
+    assert!(
+        image.starts_with(&[0xFF, 0xD8]) || image.starts_with(&[0x89, b'P', b'N', b'G']),
+        "a composite image"
+    );
+
+    // Open Dental's own explanation for a document it does not have.
+    let missing = staff.get("/gateway/v1/documents/999999/file").await;
+    assert_eq!(missing.status(), 404);
+
+    let site = gw.state.files_site.as_ref().unwrap();
+    assert_eq!(site.folders_in_use(), 0, "every request's folder is gone");
+    let downloads = sandbox
+        .knobs
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("POST /documents/DownloadSftp"))
+        .count();
+    assert_eq!(downloads, 5, "one DownloadSftp per file asked for");
+    let viewed = gw
+        .state
+        .audit
+        .query(&chairside_gateway::audit::AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.path.contains("to view"))
+        .count();
+    assert_eq!(viewed, 5, "each view is in the audit log");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_its_own_sftp_site_the_gateway_says_how_to_add_one() {
+    let (_sandbox, gw, _dir) = sandbox_and_gateway(false).await;
+    let staff = Staff::sign_in(&gw).await;
+    let r = staff.get("/gateway/v1/documents/1/file").await;
+    assert_eq!(r.status(), 503);
+    assert!(r.text().await.unwrap().contains("add [sftp]"));
+    // Signed out, nothing at all.
+    let r = http()
+        .get(format!("{}/gateway/v1/documents/1/file", gw.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
