@@ -36,7 +36,7 @@ pub struct Browser {
     _profile: TempDir,
 }
 
-fn dist_dir() -> PathBuf {
+pub fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("CHAIRSIDE_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
@@ -118,8 +118,13 @@ impl Browser {
 
     /// Direct mode: the sandbox serves the app, and the keys are typed into the browser.
     pub async fn start_direct() -> Browser {
+        Self::start_direct_serving(dist_dir()).await
+    }
+
+    /// Direct mode serving the app from `app_dir` (a damaged copy, say).
+    pub async fn start_direct_serving(app_dir: PathBuf) -> Browser {
         let mut config = Config::for_tests();
-        config.app_dir = Some(dist_dir());
+        config.app_dir = Some(app_dir);
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
         Self::launch(sandbox, None).await
     }

@@ -194,3 +194,31 @@ async fn skip_to_main_content_moves_the_keyboard_to_the_main_content() {
     .await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_says_loading_until_the_app_runs_and_why_if_it_cannot() {
+    let b = Browser::start().await;
+    b.goto("/patients").await;
+    b.find("#sign-in").await;
+    assert!(
+        b.client.find(Locator::Css("#boot")).await.is_err(),
+        "the start-up panel is gone once the app runs"
+    );
+    b.close().await;
+
+    // The same app with its WebAssembly damaged (a download cut short, say).
+    let broken = crate::harness::TempDir::new("broken-dist");
+    for entry in std::fs::read_dir(crate::harness::dist_dir()).unwrap().flatten() {
+        let target = broken.0.join(entry.file_name());
+        std::fs::copy(entry.path(), &target).unwrap();
+        if target.to_string_lossy().ends_with("_bg.wasm") {
+            let bytes = std::fs::read(&target).unwrap();
+            std::fs::write(&target, &bytes[..bytes.len() / 3]).unwrap();
+        }
+    }
+    let b = Browser::start_direct_serving(broken.0.clone()).await;
+    b.goto("/").await;
+    let said = b.wait_for_text("#boot-status", "could not start").await;
+    assert!(said.contains("Reload the page"), "{said}");
+    b.close().await;
+}

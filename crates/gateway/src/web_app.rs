@@ -59,14 +59,16 @@ fn compressible(content_type: &str) -> bool {
         || content_type.starts_with("image/svg")
 }
 
-/// Trunk names built assets `name-<16 hex digits>[_bg].ext`: their content never changes
-/// under that name.
+/// Trunk names built assets `name-<16 hex digits>[_bg].ext` (or `<16 hex digits>-name.ext`
+/// for an initializer): their content never changes under that name.
 fn is_hashed(name: &str) -> bool {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    stem.split('-').skip(1).any(|part| {
-        let hex = part.chars().take_while(|c| c.is_ascii_hexdigit()).count();
-        hex >= 16
-    })
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    stem.contains('-')
+        && stem.split('-').any(|part| {
+            let hex = part.chars().take_while(|c| c.is_ascii_hexdigit()).count();
+            hex >= 16
+        })
 }
 
 /// Compressed copies, remembered by content hash for the life of the process (tests start
@@ -280,6 +282,11 @@ mod tests {
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("favicon.svg"));
         assert!(!is_hashed("chairside-gateway.js"));
+        assert!(is_hashed("27297ceabdb95efb-boot.mjs"));
+        assert!(
+            !is_hashed("0123456789abcdef0.js"),
+            "a name that is only hex is not Trunk's pattern"
+        );
 
         let html = "<html><script type=\"module\">import init from '/a.js';\ninit();</script>\
                     <script src=\"/x.js\"></script><script>let x = 1;</script></html>";
