@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod idempotency;
+pub mod incoming;
 pub mod keys;
 pub mod proxy;
 pub mod security;

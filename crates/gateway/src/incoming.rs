@@ -1,0 +1,183 @@
+//! A request body kept as it arrives, so it can be forwarded while it is still coming in and
+//! sent again from the start should the first endpoint refuse the connection.
+
+use axum::body::Body;
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+/// What has arrived so far: chunks are only ever appended.
+#[derive(Default)]
+struct Received {
+    chunks: Vec<Bytes>,
+    end: Option<End>,
+}
+
+#[derive(Clone)]
+enum End {
+    /// All of it, with its SHA-256 fingerprint.
+    Complete([u8; 32]),
+    /// The client's body broke off: what arrived must never be taken for the whole.
+    Broken(String),
+}
+
+/// A body arriving (or arrived); cheap to clone.
+#[derive(Clone)]
+pub struct Incoming {
+    received: watch::Receiver<Received>,
+    /// Its length in bytes, known before it arrives (from Content-Length).
+    len: usize,
+}
+
+/// Why a body is not complete.
+#[derive(Debug, Clone)]
+pub struct BrokenOff(pub String);
+
+impl std::fmt::Display for BrokenOff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the request body broke off: {}", self.0)
+    }
+}
+
+impl std::error::Error for BrokenOff {}
+
+impl Incoming {
+    /// Starts reading `body` in its own task, so it keeps arriving while upstream attempts
+    /// (or nobody) consume it.
+    pub fn read(body: Body, len: usize) -> Incoming {
+        let (sender, received) = watch::channel(Received::default());
+        tokio::spawn(async move {
+            let mut stream = body.into_data_stream();
+            let mut hasher = Sha256::new();
+            let end = loop {
+                match stream.next().await {
+                    Some(Ok(chunk)) => {
+                        hasher.update(&chunk);
+                        sender.send_modify(|r| r.chunks.push(chunk));
+                    }
+                    Some(Err(e)) => break End::Broken(e.to_string()),
+                    None => break End::Complete(hasher.finalize().into()),
+                }
+            };
+            sender.send_modify(|r| r.end = Some(end));
+        });
+        Incoming { received, len }
+    }
+
+    /// A body already read in full.
+    pub fn complete(bytes: Bytes) -> Incoming {
+        let len = bytes.len();
+        let received = Received {
+            end: Some(End::Complete(crate::idempotency::fingerprint(&bytes))),
+            chunks: vec![bytes],
+        };
+        Incoming {
+            received: watch::channel(received).1,
+            len,
+        }
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.len
+    }
+
+    /// Waits for the whole body; its fingerprint, or why it never came.
+    pub async fn finished(&self) -> Result<[u8; 32], BrokenOff> {
+        let mut received = self.received.clone();
+        // A sender gone without an end means the reading task died: the body is incomplete.
+        let ended = received.wait_for(|r| r.end.is_some()).await;
+        match ended.as_deref().map(|r| r.end.clone()) {
+            Ok(Some(End::Complete(print))) => Ok(print),
+            Ok(Some(End::Broken(why))) => Err(BrokenOff(why)),
+            _ => Err(BrokenOff("the gateway stopped reading it".into())),
+        }
+    }
+
+    /// The whole body in one piece, once it has arrived.
+    pub async fn bytes(&self) -> Result<Bytes, BrokenOff> {
+        self.finished().await?;
+        let received = self.received.borrow();
+        Ok(match received.chunks.as_slice() {
+            [one] => one.clone(),
+            chunks => chunks
+                .iter()
+                .fold(BytesMut::new(), |mut all, c| {
+                    all.extend_from_slice(c);
+                    all
+                })
+                .freeze(),
+        })
+    }
+
+    /// The body from its first byte, following new chunks as they arrive; ends with an error
+    /// if the body breaks off, so a request carrying it is never completed.
+    pub fn replay(&self) -> impl Stream<Item = Result<Bytes, BrokenOff>> + Send + 'static {
+        let received = self.received.clone();
+        futures_util::stream::unfold(Some((received, 0usize)), |state| async move {
+            let (mut received, next) = state?;
+            loop {
+                let (chunk, end) = {
+                    let now = received.borrow_and_update();
+                    (now.chunks.get(next).cloned(), now.end.clone())
+                };
+                match (chunk, end) {
+                    (Some(chunk), _) => return Some((Ok(chunk), Some((received, next + 1)))),
+                    (None, Some(End::Complete(_))) => return None,
+                    (None, Some(End::Broken(why))) => return Some((Err(BrokenOff(why)), None)),
+                    (None, None) => {}
+                }
+                if received.changed().await.is_err() {
+                    return Some((Err(BrokenOff("the gateway stopped reading it".into())), None));
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_replay_gets_the_whole_body_from_the_start_even_while_it_arrives() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let incoming = Incoming::read(Body::from_stream(tokio_stream_from(rx)), 6);
+        let early = tokio::spawn(all_of(incoming.replay()));
+        tx.send(Ok(Bytes::from_static(b"abc"))).await.unwrap();
+        tx.send(Ok(Bytes::from_static(b"def"))).await.unwrap();
+        drop(tx);
+        assert_eq!(&early.await.unwrap().unwrap()[..], b"abcdef");
+        assert_eq!(&all_of(incoming.replay()).await.unwrap()[..], b"abcdef");
+        assert_eq!(
+            incoming.finished().await.unwrap(),
+            <[u8; 32]>::from(Sha256::digest(b"abcdef"))
+        );
+        assert_eq!(&incoming.bytes().await.unwrap()[..], b"abcdef");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_breaks_off_ends_every_replay_with_an_error() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let incoming = Incoming::read(Body::from_stream(tokio_stream_from(rx)), 6);
+        tx.send(Ok(Bytes::from_static(b"abc"))).await.unwrap();
+        tx.send(Err(std::io::Error::other("client went away"))).await.unwrap();
+        assert!(all_of(incoming.replay()).await.is_err());
+        assert!(incoming.finished().await.is_err());
+    }
+
+    async fn all_of(stream: impl Stream<Item = Result<Bytes, BrokenOff>>) -> Result<Vec<u8>, BrokenOff> {
+        let mut all = Vec::new();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(chunk) = stream.next().await {
+            all.extend_from_slice(&chunk?);
+        }
+        Ok(all)
+    }
+
+    fn tokio_stream_from<T: Send + 'static>(
+        mut rx: tokio::sync::mpsc::Receiver<T>,
+    ) -> impl Stream<Item = T> + Send + 'static {
+        futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+    }
+}
