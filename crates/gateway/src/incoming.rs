@@ -16,8 +16,8 @@ struct Received {
 
 #[derive(Clone)]
 enum End {
-    /// All of it, with its SHA-256 fingerprint.
-    Complete([u8; 32]),
+    /// All of it.
+    Complete,
     /// The client's body broke off: what arrived must never be taken for the whole.
     Broken(String),
 }
@@ -44,20 +44,16 @@ impl std::error::Error for BrokenOff {}
 
 impl Incoming {
     /// Starts reading `body` in its own task, so it keeps arriving while upstream attempts
-    /// (or nobody) consume it.
+    /// (or nobody) consume it. Nothing else is done per chunk: it paces the upload.
     pub fn read(body: Body, len: usize) -> Incoming {
         let (sender, received) = watch::channel(Received::default());
         tokio::spawn(async move {
             let mut stream = body.into_data_stream();
-            let mut hasher = Sha256::new();
             let end = loop {
                 match stream.next().await {
-                    Some(Ok(chunk)) => {
-                        hasher.update(&chunk);
-                        sender.send_modify(|r| r.chunks.push(chunk));
-                    }
+                    Some(Ok(chunk)) => sender.send_modify(|r| r.chunks.push(chunk)),
                     Some(Err(e)) => break End::Broken(e.to_string()),
-                    None => break End::Complete(hasher.finalize().into()),
+                    None => break End::Complete,
                 }
             };
             sender.send_modify(|r| r.end = Some(end));
@@ -69,7 +65,7 @@ impl Incoming {
     pub fn complete(bytes: Bytes) -> Incoming {
         let len = bytes.len();
         let received = Received {
-            end: Some(End::Complete(crate::idempotency::fingerprint(&bytes))),
+            end: Some(End::Complete),
             chunks: vec![bytes],
         };
         Incoming {
@@ -82,32 +78,50 @@ impl Incoming {
         self.len
     }
 
-    /// Waits for the whole body; its fingerprint, or why it never came.
-    pub async fn finished(&self) -> Result<[u8; 32], BrokenOff> {
+    /// Waits for the whole body, or learns why it never came.
+    pub async fn finished(&self) -> Result<(), BrokenOff> {
         let mut received = self.received.clone();
         // A sender gone without an end means the reading task died: the body is incomplete.
         let ended = received.wait_for(|r| r.end.is_some()).await;
         match ended.as_deref().map(|r| r.end.clone()) {
-            Ok(Some(End::Complete(print))) => Ok(print),
+            Ok(Some(End::Complete)) => Ok(()),
             Ok(Some(End::Broken(why))) => Err(BrokenOff(why)),
             _ => Err(BrokenOff("the gateway stopped reading it".into())),
         }
     }
 
-    /// The whole body in one piece, once it has arrived.
-    pub async fn bytes(&self) -> Result<Bytes, BrokenOff> {
+    /// The SHA-256 fingerprint of the whole body, once it has arrived. Computed only when
+    /// asked (idempotent uploads), on a blocking thread: megabytes take milliseconds.
+    pub async fn fingerprint(&self) -> Result<[u8; 32], BrokenOff> {
+        self.finished().await?;
+        let chunks = self.received.borrow().chunks.clone();
+        let hashing = tokio::task::spawn_blocking(move || {
+            chunks
+                .iter()
+                .fold(Sha256::new(), |hasher, chunk| hasher.chain_update(chunk))
+                .finalize()
+                .into()
+        });
+        hashing
+            .await
+            .map_err(|_| BrokenOff("the gateway stopped reading it".into()))
+    }
+
+    /// The whole body's first and last `window` bytes, joined (the whole body if that is
+    /// shorter), once it has arrived: enough to find a field near either end without
+    /// copying megabytes.
+    pub async fn ends(&self, window: usize) -> Result<Bytes, BrokenOff> {
         self.finished().await?;
         let received = self.received.borrow();
-        Ok(match received.chunks.as_slice() {
-            [one] => one.clone(),
-            chunks => chunks
-                .iter()
-                .fold(BytesMut::new(), |mut all, c| {
-                    all.extend_from_slice(c);
-                    all
-                })
-                .freeze(),
-        })
+        let (head, tail) = if self.len <= 2 * window {
+            (self.len, 0)
+        } else {
+            (window, window)
+        };
+        let mut joined = BytesMut::with_capacity(head + tail);
+        copy_range(&received.chunks, 0, head, &mut joined);
+        copy_range(&received.chunks, self.len - tail, self.len, &mut joined);
+        Ok(joined.freeze())
     }
 
     /// The body from its first byte, following new chunks as they arrive; ends with an error
@@ -123,7 +137,7 @@ impl Incoming {
                 };
                 match (chunk, end) {
                     (Some(chunk), _) => return Some((Ok(chunk), Some((received, next + 1)))),
-                    (None, Some(End::Complete(_))) => return None,
+                    (None, Some(End::Complete)) => return None,
                     (None, Some(End::Broken(why))) => return Some((Err(BrokenOff(why)), None)),
                     (None, None) => {}
                 }
@@ -132,6 +146,19 @@ impl Incoming {
                 }
             }
         })
+    }
+}
+
+/// Appends bytes `from..to` of the body held in `chunks` to `out`.
+fn copy_range(chunks: &[Bytes], from: usize, to: usize, out: &mut BytesMut) {
+    let mut start = 0;
+    for chunk in chunks {
+        let end = start + chunk.len();
+        let (a, b) = (from.max(start), to.min(end));
+        if a < b {
+            out.extend_from_slice(&chunk[a - start..b - start]);
+        }
+        start = end;
     }
 }
 
@@ -150,10 +177,18 @@ mod tests {
         assert_eq!(&early.await.unwrap().unwrap()[..], b"abcdef");
         assert_eq!(&all_of(incoming.replay()).await.unwrap()[..], b"abcdef");
         assert_eq!(
-            incoming.finished().await.unwrap(),
-            <[u8; 32]>::from(Sha256::digest(b"abcdef"))
+            incoming.fingerprint().await.unwrap(),
+            crate::idempotency::fingerprint(b"abcdef")
         );
-        assert_eq!(&incoming.bytes().await.unwrap()[..], b"abcdef");
+        assert_eq!(&incoming.ends(2).await.unwrap()[..], b"abef");
+        assert_eq!(&incoming.ends(3).await.unwrap()[..], b"abcdef");
+        assert_eq!(
+            &Incoming::complete(Bytes::from_static(b"abcdefg"))
+                .ends(2)
+                .await
+                .unwrap()[..],
+            b"abfg"
+        );
     }
 
     #[tokio::test]

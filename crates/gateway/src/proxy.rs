@@ -14,10 +14,10 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use opendental::error::{exceeds_body_limit, MAX_BODY_BYTES, MAX_BODY_CHARS};
 
-use crate::audit::{patient_of, AuditRow};
+use crate::audit::{patient_of, AuditRow, BODY_WINDOW};
 use crate::cascade::{may_fall_over, Endpoint, Failure};
 use crate::error::GatewayError;
-use crate::idempotency::{Answer, Answered, Claim};
+use crate::idempotency::{Answer, Answered, Attempt, Claim};
 use crate::incoming::Incoming;
 use crate::sessions::Session;
 use crate::state::GatewayState;
@@ -83,11 +83,8 @@ pub async fn forward(
     // The patient is looked up once the whole body is here (a streamed one may still have
     // been arriving when the answer came); a body that broke off names no one.
     if let Some(body) = received {
-        audit.pat_num = body
-            .bytes()
-            .await
-            .ok()
-            .and_then(|b| patient_of(&path, query.as_deref(), &b));
+        let ends = body.ends(BODY_WINDOW).await.ok();
+        audit.pat_num = ends.and_then(|b| patient_of(&path, query.as_deref(), &b));
     }
     audit.status = response.status().as_u16();
     audit.duration_ms = started.elapsed().as_millis() as u64;
@@ -229,9 +226,7 @@ async fn send_once_per_key(
                 location: header_string(&parts.headers, header::LOCATION),
                 body: bytes.clone(),
             };
-            // Kept with the fingerprint of the complete body, which retries must match.
-            let kept = body.finished().await.ok().map(|print| (print, answer));
-            state.idempotency.settle(attempt, kept, Instant::now());
+            settle_when_fingerprinted(state, attempt, answer, body);
             Ok(Response::from_parts(parts, Body::from(bytes)))
         }
         Err(e) => {
@@ -241,11 +236,21 @@ async fn send_once_per_key(
     }
 }
 
+/// Keeps the answer with the fingerprint of the complete body, which retries must match. The
+/// hashing is left out of the answer's way; a retry meanwhile waits for the settle.
+fn settle_when_fingerprinted(state: &GatewayState, attempt: Attempt, answer: Answer, body: &Incoming) {
+    let (state, body) = (state.clone(), body.clone());
+    tokio::spawn(async move {
+        let kept = body.fingerprint().await.ok().map(|print| (print, answer));
+        state.idempotency.settle(attempt, kept, Instant::now());
+    });
+}
+
 /// A key already answered: the same body gets the kept answer again; a different one is
 /// refused. Either way the whole body is needed first, and nothing goes upstream.
 async fn replay(answered: Answered, body: &Incoming, audit: &mut AuditRow) -> Result<Response, GatewayError> {
     let print = body
-        .finished()
+        .fingerprint()
         .await
         .map_err(|e| GatewayError::BadRequest(format!("The request body could not be read: {}", e.0)))?;
     let Some(answer) = answered.replay_for(&print) else {
