@@ -90,6 +90,14 @@ impl Incoming {
         }
     }
 
+    /// Why the body broke off, if it has.
+    pub fn broken_off(&self) -> Option<BrokenOff> {
+        match &self.received.borrow().end {
+            Some(End::Broken(why)) => Some(BrokenOff(why.clone())),
+            _ => None,
+        }
+    }
+
     /// The SHA-256 fingerprint of the whole body, once it has arrived. Computed only when
     /// asked (idempotent uploads), on a blocking thread: megabytes take milliseconds.
     pub async fn fingerprint(&self) -> Result<[u8; 32], BrokenOff> {

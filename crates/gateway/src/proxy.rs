@@ -136,7 +136,7 @@ async fn read_body(body: Body, declared_len: Option<usize>) -> Result<Bytes, Gat
     let mut bytes = Vec::with_capacity(declared_len.unwrap_or(0).min(MAX_BODY_BYTES));
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| GatewayError::BadRequest(format!("The request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| unreadable_body(&e))?;
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(too_large());
         }
@@ -146,6 +146,10 @@ async fn read_body(body: Body, declared_len: Option<usize>) -> Result<Bytes, Gat
         return Err(too_large());
     }
     Ok(Bytes::from(bytes))
+}
+
+fn unreadable_body(why: &dyn std::fmt::Display) -> GatewayError {
+    GatewayError::BadRequest(format!("The request body could not be read: {why}"))
 }
 
 /// Requests that would make Open Dental reach into the office network: SetByUrl with an
@@ -249,10 +253,7 @@ fn settle_when_fingerprinted(state: &GatewayState, attempt: Attempt, answer: Ans
 /// A key already answered: the same body gets the kept answer again; a different one is
 /// refused. Either way the whole body is needed first, and nothing goes upstream.
 async fn replay(answered: Answered, body: &Incoming, audit: &mut AuditRow) -> Result<Response, GatewayError> {
-    let print = body
-        .fingerprint()
-        .await
-        .map_err(|e| GatewayError::BadRequest(format!("The request body could not be read: {}", e.0)))?;
+    let print = body.fingerprint().await.map_err(|e| unreadable_body(&e.0))?;
     let Some(answer) = answered.replay_for(&print) else {
         return Err(GatewayError::BadRequest(
             "This upload reused the Idempotency-Key of a different upload, so it was not sent.".into(),
@@ -319,6 +320,11 @@ async fn send(
                 return Ok(respond(state, endpoint, upstream, slot).await);
             }
             Err((failure, detail)) => {
+                // The client's body broke off, so the attempt was abandoned unfinished: not
+                // Open Dental's fault, and nothing complete reached it.
+                if let Some(why) = body.broken_off() {
+                    return Err(unreadable_body(&why.0));
+                }
                 state.endpoints.mark_failed(index, Instant::now());
                 state.log.line(format!(
                     "{} {}: {method} {target} failed: {detail}",
