@@ -42,6 +42,13 @@ impl std::fmt::Display for BrokenOff {
 
 impl std::error::Error for BrokenOff {}
 
+impl BrokenOff {
+    /// The task reading (or hashing) the body ended without finishing it.
+    fn reader_gone() -> BrokenOff {
+        BrokenOff("the gateway stopped reading it".into())
+    }
+}
+
 impl Incoming {
     /// Starts reading `body` in its own task, so it keeps arriving while upstream attempts
     /// (or nobody) consume it. Nothing else is done per chunk: it paces the upload.
@@ -86,7 +93,7 @@ impl Incoming {
         match ended.as_deref().map(|r| r.end.clone()) {
             Ok(Some(End::Complete)) => Ok(()),
             Ok(Some(End::Broken(why))) => Err(BrokenOff(why)),
-            _ => Err(BrokenOff("the gateway stopped reading it".into())),
+            _ => Err(BrokenOff::reader_gone()),
         }
     }
 
@@ -110,9 +117,7 @@ impl Incoming {
                 .finalize()
                 .into()
         });
-        hashing
-            .await
-            .map_err(|_| BrokenOff("the gateway stopped reading it".into()))
+        hashing.await.map_err(|_| BrokenOff::reader_gone())
     }
 
     /// The whole body's first and last `window` bytes, joined (the whole body if that is
@@ -121,14 +126,15 @@ impl Incoming {
     pub async fn ends(&self, window: usize) -> Result<Bytes, BrokenOff> {
         self.finished().await?;
         let received = self.received.borrow();
-        let (head, tail) = if self.len <= 2 * window {
-            (self.len, 0)
+        let total: usize = received.chunks.iter().map(Bytes::len).sum();
+        let (head, tail) = if total <= 2 * window {
+            (total, 0)
         } else {
             (window, window)
         };
         let mut joined = BytesMut::with_capacity(head + tail);
         copy_range(&received.chunks, 0, head, &mut joined);
-        copy_range(&received.chunks, self.len - tail, self.len, &mut joined);
+        copy_range(&received.chunks, total - tail, total, &mut joined);
         Ok(joined.freeze())
     }
 
@@ -150,7 +156,7 @@ impl Incoming {
                     (None, None) => {}
                 }
                 if received.changed().await.is_err() {
-                    return Some((Err(BrokenOff("the gateway stopped reading it".into())), None));
+                    return Some((Err(BrokenOff::reader_gone()), None));
                 }
             }
         })
