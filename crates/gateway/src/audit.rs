@@ -204,13 +204,15 @@ pub fn patient_of(path: &str, query: Option<&str>, body: &[u8]) -> Option<i64> {
     pat_num_in_body(body)
 }
 
+/// How far from either end of a body `patient_of` looks for PatNum.
+pub const BODY_WINDOW: usize = 64 * 1024;
+
 /// Finds `"PatNum": 48` or `"PatNum":"48"` in a JSON body without parsing it all: an upload's
 /// body is megabytes of base64, which cannot contain a quote, so the field is near one end.
 fn pat_num_in_body(body: &[u8]) -> Option<i64> {
-    const WINDOW: usize = 64 * 1024;
     const NEEDLE: &[u8] = b"\"PatNum\"";
-    let head = &body[..body.len().min(WINDOW)];
-    let tail = &body[body.len().saturating_sub(WINDOW)..];
+    let head = &body[..body.len().min(BODY_WINDOW)];
+    let tail = &body[body.len().saturating_sub(BODY_WINDOW)..];
     [head, tail].into_iter().find_map(|part| {
         let at = part.windows(NEEDLE.len()).position(|w| w == NEEDLE)?;
         let rest =

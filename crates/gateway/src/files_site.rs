@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditRow;
 use crate::error::GatewayError;
+use crate::incoming::Incoming;
 use crate::sessions::{random_token, Session};
 use crate::state::GatewayState;
 
@@ -183,7 +184,7 @@ async fn fetch_file(
         session,
         &Method::POST,
         "documents/DownloadSftp",
-        Bytes::from(request.to_string()),
+        &Incoming::complete(Bytes::from(request.to_string())),
         audit,
     )
     .await?;

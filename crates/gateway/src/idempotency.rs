@@ -20,11 +20,9 @@ pub struct Answer {
 }
 
 enum Entry {
-    /// The first attempt is on its way; the channel says when it is settled.
-    InFlight {
-        fingerprint: [u8; 32],
-        settled: watch::Receiver<bool>,
-    },
+    /// The first attempt is on its way (its body perhaps still arriving); the channel says
+    /// when it is settled.
+    InFlight { settled: watch::Receiver<bool> },
     Done {
         fingerprint: [u8; 32],
         answer: Answer,
@@ -41,10 +39,22 @@ pub struct Idempotency {
 pub enum Claim {
     /// Send it; call `settle` with the outcome.
     Send(Attempt),
-    /// Already answered: give this answer again.
-    Replay(Answer),
-    /// The same key came with a different body: a client bug, refused.
-    Mismatch,
+    /// Already answered: given again only to the same body (see `Answered::replay_for`).
+    Answered(Answered),
+}
+
+/// A key's kept answer, with the fingerprint of the body that got it.
+pub struct Answered {
+    fingerprint: [u8; 32],
+    answer: Answer,
+}
+
+impl Answered {
+    /// The answer to give again, or `None` if the key came with a different body (a client
+    /// bug, refused).
+    pub fn replay_for(self, body_fingerprint: &[u8; 32]) -> Option<Answer> {
+        (self.fingerprint == *body_fingerprint).then_some(self.answer)
+    }
 }
 
 /// The right (and duty) to settle one key.
@@ -65,9 +75,9 @@ impl Idempotency {
         }
     }
 
-    /// Claims `key` (scoped by the caller, e.g. customer and key) for a request with `body`.
-    pub async fn claim(&self, key: &str, body: &[u8], now: Instant) -> Claim {
-        let print = fingerprint(body);
+    /// Claims `key` (scoped by the caller, e.g. customer and key). A new key is claimed at
+    /// once, before its body has arrived, so the body can be forwarded as it comes.
+    pub async fn claim(&self, key: &str, now: Instant) -> Claim {
         loop {
             let mut waiting = {
                 let mut entries = self.entries.lock().unwrap();
@@ -78,27 +88,15 @@ impl Idempotency {
                     Some(Entry::Done {
                         fingerprint, answer, ..
                     }) => {
-                        return if *fingerprint == print {
-                            Claim::Replay(answer.clone())
-                        } else {
-                            Claim::Mismatch
-                        };
+                        return Claim::Answered(Answered {
+                            fingerprint: *fingerprint,
+                            answer: answer.clone(),
+                        })
                     }
-                    Some(Entry::InFlight { fingerprint, settled }) => {
-                        if *fingerprint != print {
-                            return Claim::Mismatch;
-                        }
-                        settled.clone()
-                    }
+                    Some(Entry::InFlight { settled }) => settled.clone(),
                     None => {
                         let (tx, rx) = watch::channel(false);
-                        entries.insert(
-                            key.to_owned(),
-                            Entry::InFlight {
-                                fingerprint: print,
-                                settled: rx,
-                            },
-                        );
+                        entries.insert(key.to_owned(), Entry::InFlight { settled: rx });
                         return Claim::Send(Attempt {
                             key: key.to_owned(),
                             settled: tx,
@@ -111,20 +109,20 @@ impl Idempotency {
         }
     }
 
-    /// Records the outcome. A definite answer (2xx) is kept and given to retries; anything
-    /// else frees the key, so a retry is sent (the caller's own checks decide whether to).
-    pub fn settle(&self, attempt: Attempt, answer: Option<Answer>, now: Instant) {
+    /// Records the outcome: the answer and the fingerprint of the complete body it was given
+    /// for. A definite answer (2xx) is kept and given to retries; anything else frees the key,
+    /// so a retry is sent (the caller's own checks decide whether to).
+    pub fn settle(&self, attempt: Attempt, outcome: Option<([u8; 32], Answer)>, now: Instant) {
         let mut entries = self.entries.lock().unwrap();
-        let print = match entries.get(&attempt.key) {
-            Some(Entry::InFlight { fingerprint, .. }) => *fingerprint,
-            _ => return,
-        };
-        match answer.filter(|a| (200..300).contains(&a.status)) {
-            Some(answer) => {
+        if !matches!(entries.get(&attempt.key), Some(Entry::InFlight { .. })) {
+            return;
+        }
+        match outcome.filter(|(_, a)| (200..300).contains(&a.status)) {
+            Some((fingerprint, answer)) => {
                 entries.insert(
                     attempt.key.clone(),
                     Entry::Done {
-                        fingerprint: print,
+                        fingerprint,
                         answer,
                         at: now,
                     },
@@ -160,42 +158,49 @@ mod tests {
         }
     }
 
+    fn replayed(claim: Claim, body: &[u8]) -> Option<Answer> {
+        match claim {
+            Claim::Answered(answered) => answered.replay_for(&fingerprint(body)),
+            Claim::Send(_) => panic!("expected the kept answer"),
+        }
+    }
+
     #[tokio::test]
     async fn a_settled_key_is_replayed_a_failed_one_is_freed_a_different_body_refused() {
         let ids = Idempotency::new(Duration::from_secs(3600));
         let now = Instant::now();
-        let Claim::Send(first) = ids.claim("k1", b"body", now).await else {
+        let Claim::Send(first) = ids.claim("k1", now).await else {
             panic!("first claim sends")
         };
-        ids.settle(first, Some(answer(201)), now);
-        assert!(matches!(ids.claim("k1", b"body", now).await, Claim::Replay(a) if a == answer(201)));
-        assert!(matches!(ids.claim("k1", b"other body", now).await, Claim::Mismatch));
+        ids.settle(first, Some((fingerprint(b"body"), answer(201))), now);
+        assert_eq!(replayed(ids.claim("k1", now).await, b"body"), Some(answer(201)));
+        assert_eq!(replayed(ids.claim("k1", now).await, b"other body"), None, "mismatch");
 
-        let Claim::Send(failed) = ids.claim("k2", b"body", now).await else {
+        let Claim::Send(failed) = ids.claim("k2", now).await else {
             panic!()
         };
         ids.settle(failed, None, now);
-        assert!(matches!(ids.claim("k2", b"body", now).await, Claim::Send(_)));
+        assert!(matches!(ids.claim("k2", now).await, Claim::Send(_)));
 
         // Expired answers are forgotten.
         let later = now + Duration::from_secs(3601);
-        assert!(matches!(ids.claim("k1", b"body", later).await, Claim::Send(_)));
+        assert!(matches!(ids.claim("k1", later).await, Claim::Send(_)));
     }
 
     #[tokio::test]
     async fn a_retry_during_the_first_attempt_waits_for_its_answer() {
         let ids = std::sync::Arc::new(Idempotency::new(Duration::from_secs(3600)));
         let now = Instant::now();
-        let Claim::Send(first) = ids.claim("k", b"body", now).await else {
+        let Claim::Send(first) = ids.claim("k", now).await else {
             panic!()
         };
         let retry = {
             let ids = ids.clone();
-            tokio::spawn(async move { ids.claim("k", b"body", now).await })
+            tokio::spawn(async move { ids.claim("k", now).await })
         };
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!retry.is_finished());
-        ids.settle(first, Some(answer(201)), now);
-        assert!(matches!(retry.await.unwrap(), Claim::Replay(_)));
+        ids.settle(first, Some((fingerprint(b"body"), answer(201))), now);
+        assert_eq!(replayed(retry.await.unwrap(), b"body"), Some(answer(201)));
     }
 }

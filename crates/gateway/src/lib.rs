@@ -17,6 +17,7 @@ pub mod db;
 pub mod error;
 pub mod files_site;
 pub mod idempotency;
+pub mod incoming;
 pub mod keys;
 pub mod proxy;
 pub mod security;

@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use opendental::error::{exceeds_body_limit, MAX_BODY_BYTES};
+use opendental::error::{exceeds_body_limit, MAX_BODY_BYTES, MAX_BODY_CHARS};
 
-use crate::audit::{patient_of, AuditRow};
+use crate::audit::{patient_of, AuditRow, BODY_WINDOW};
 use crate::cascade::{may_fall_over, Endpoint, Failure};
 use crate::error::GatewayError;
-use crate::idempotency::{Answer, Claim};
+use crate::idempotency::{Answer, Answered, Attempt, Claim};
+use crate::incoming::Incoming;
 use crate::sessions::Session;
 use crate::state::GatewayState;
 
@@ -49,42 +50,30 @@ pub async fn forward(
         .and_then(|v| v.to_str().ok())
         .filter(|k| (8..=200).contains(&k.len()))
         .map(str::to_owned);
-    let mut audit = AuditRow {
-        time: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        actor: format!("user:{}", session.user),
-        customer: state.keys.customer_id.clone(),
-        method: method.to_string(),
-        path: match &query {
-            Some(q) => format!("{path}?{q}"),
-            None => path.clone(),
-        },
-        pat_num: None,
-        status: 0,
-        endpoint: "-".into(),
-        duration_ms: 0,
+    let target = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
     };
+    let mut audit = AuditRow::begin(&session, &state.keys.customer_id, method.as_str(), &target);
+    let mut received = None;
     let outcome = async {
         refuse_dot_segments(&path)?;
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let body = read_body(req.into_body(), declared).await?;
-        audit.pat_num = patient_of(&path, query.as_deref(), &body);
-        check_request(&state, &method, &path, &body)?;
-        let target = match &query {
-            Some(q) => format!("{path}?{q}"),
-            None => path.clone(),
-        };
+        let body = take_body(&state, &method, &path, req).await?;
+        received = Some(body.clone());
         let upload = method == Method::POST && path.eq_ignore_ascii_case("documents/Upload");
         match idempotency_key.filter(|_| upload) {
-            Some(key) => send_once_per_key(&state, &session, &key, &method, &target, body, &mut audit).await,
-            None => send(&state, &session, &method, &target, body, &mut audit).await,
+            Some(key) => send_once_per_key(&state, &session, &key, &method, &target, &body, &mut audit).await,
+            None => send(&state, &session, &method, &target, &body, &mut audit).await,
         }
     }
     .await;
     let response = outcome.unwrap_or_else(IntoResponse::into_response);
+    // The patient is looked up once the whole body is here (a streamed one may still have
+    // been arriving when the answer came); a body that broke off names no one.
+    if let Some(body) = received {
+        let ends = body.ends(BODY_WINDOW).await.ok();
+        audit.pat_num = ends.and_then(|b| patient_of(&path, query.as_deref(), &b));
+    }
     audit.status = response.status().as_u16();
     audit.duration_ms = started.elapsed().as_millis() as u64;
     state.audit.record(audit);
@@ -112,6 +101,38 @@ fn refuse_dot_segments(path: &str) -> Result<(), GatewayError> {
     Ok(())
 }
 
+/// The request's body: forwarded as it arrives when it may be, otherwise read in full (and
+/// refused past the limit) and checked before anything is forwarded.
+async fn take_body(state: &GatewayState, method: &Method, path: &str, req: Request) -> Result<Incoming, GatewayError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if let Some(len) = declared.filter(|&len| may_stream(method, path, len)) {
+        return Ok(Incoming::read(req.into_body(), len));
+    }
+    let body = read_body(req.into_body(), declared).await?;
+    check_request(state, method, path, &body)?;
+    Ok(Incoming::complete(body))
+}
+
+/// Whether a body may go upstream before it has all arrived: its Content-Length proves it
+/// within the character limit (a character takes at least one byte, and hyper holds the
+/// client to that length), and the gateway need not look inside it first.
+fn may_stream(method: &Method, path: &str, declared_len: usize) -> bool {
+    declared_len <= MAX_BODY_CHARS && !inspected_before_forwarding(method, path)
+}
+
+/// Requests whose body `check_request` reads: SetByUrl and the SFTP methods (all small).
+fn inspected_before_forwarding(method: &Method, path: &str) -> bool {
+    *method == Method::POST && (path.eq_ignore_ascii_case("documents/SetByUrl") || is_sftp_method(path))
+}
+
+fn is_sftp_method(path: &str) -> bool {
+    SFTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(path))
+}
+
 /// The whole body, refused (400, as Open Dental would) past 16.8M characters.
 async fn read_body(body: Body, declared_len: Option<usize>) -> Result<Bytes, GatewayError> {
     let too_large = || {
@@ -124,7 +145,7 @@ async fn read_body(body: Body, declared_len: Option<usize>) -> Result<Bytes, Gat
     let mut bytes = Vec::with_capacity(declared_len.unwrap_or(0).min(MAX_BODY_BYTES));
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| GatewayError::BadRequest(format!("The request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| unreadable_body(&e))?;
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(too_large());
         }
@@ -136,11 +157,15 @@ async fn read_body(body: Body, declared_len: Option<usize>) -> Result<Bytes, Gat
     Ok(Bytes::from(bytes))
 }
 
+fn unreadable_body(why: &dyn std::fmt::Display) -> GatewayError {
+    GatewayError::BadRequest(format!("The request body could not be read: {why}"))
+}
+
 /// Requests that would make Open Dental reach into the office network: SetByUrl with an
 /// address inside it (loopback, private, link-local, metadata, credentials), and the SFTP
 /// methods naming a host that is not on the administrator's list.
 fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8]) -> Result<(), GatewayError> {
-    if *method != Method::POST {
+    if !inspected_before_forwarding(method, path) {
         return Ok(());
     }
     if path.eq_ignore_ascii_case("documents/SetByUrl") {
@@ -160,7 +185,7 @@ fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8])
         }
     }
     let allowed = &state.config.proxy.sftp_hosts;
-    if !allowed.is_empty() && SFTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(path)) {
+    if !allowed.is_empty() && is_sftp_method(path) {
         let address = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
             .and_then(|v| v.get("SftpAddress").and_then(|a| a.as_str()).map(str::to_owned))
@@ -180,37 +205,25 @@ fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8])
 }
 
 /// An upload with an Idempotency-Key: a key already answered gets that answer again, and the
-/// file is not sent twice.
+/// file is not sent twice. A new key is claimed at once, so the file streams upstream.
 async fn send_once_per_key(
     state: &GatewayState,
     session: &Session,
     key: &str,
     method: &Method,
     target: &str,
-    body: Bytes,
+    body: &Incoming,
     audit: &mut AuditRow,
 ) -> Result<Response, GatewayError> {
     let scoped = format!("{}:{key}", state.keys.customer_id);
-    let attempt = match state.idempotency.claim(&scoped, &body, Instant::now()).await {
-        Claim::Replay(answer) => {
-            audit.endpoint = "(replayed)".into();
-            let mut response = answer_response(&answer);
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(response);
-        }
-        Claim::Mismatch => {
-            return Err(GatewayError::BadRequest(
-                "This upload reused the Idempotency-Key of a different upload, so it was not sent.".into(),
-            ))
-        }
+    let attempt = match state.idempotency.claim(&scoped, Instant::now()).await {
+        Claim::Answered(answered) => return replay(answered, body, audit).await,
         Claim::Send(attempt) => attempt,
     };
     match send(state, session, method, target, body, audit).await {
         Ok(response) => {
-            let (parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, MAX_FAILURE_BODY * 16).await;
+            let (parts, answer_body) = response.into_parts();
+            let bytes = axum::body::to_bytes(answer_body, MAX_FAILURE_BODY * 16).await;
             let Ok(bytes) = bytes else {
                 state.idempotency.settle(attempt, None, Instant::now());
                 return Err(GatewayError::OutcomeUnknown {
@@ -226,7 +239,7 @@ async fn send_once_per_key(
                 location: header_string(&parts.headers, header::LOCATION),
                 body: bytes.clone(),
             };
-            state.idempotency.settle(attempt, Some(answer), Instant::now());
+            settle_when_fingerprinted(state, attempt, answer, body);
             Ok(Response::from_parts(parts, Body::from(bytes)))
         }
         Err(e) => {
@@ -234,6 +247,33 @@ async fn send_once_per_key(
             Err(e)
         }
     }
+}
+
+/// Keeps the answer with the fingerprint of the complete body, which retries must match. The
+/// hashing is left out of the answer's way; a retry meanwhile waits for the settle.
+fn settle_when_fingerprinted(state: &GatewayState, attempt: Attempt, answer: Answer, body: &Incoming) {
+    let (state, body) = (state.clone(), body.clone());
+    tokio::spawn(async move {
+        let kept = body.fingerprint().await.ok().map(|print| (print, answer));
+        state.idempotency.settle(attempt, kept, Instant::now());
+    });
+}
+
+/// A key already answered: the same body gets the kept answer again; a different one is
+/// refused. Either way the whole body is needed first, and nothing goes upstream.
+async fn replay(answered: Answered, body: &Incoming, audit: &mut AuditRow) -> Result<Response, GatewayError> {
+    let print = body.fingerprint().await.map_err(|e| unreadable_body(&e.0))?;
+    let Some(answer) = answered.replay_for(&print) else {
+        return Err(GatewayError::BadRequest(
+            "This upload reused the Idempotency-Key of a different upload, so it was not sent.".into(),
+        ));
+    };
+    audit.endpoint = "(replayed)".into();
+    let mut response = answer_response(&answer);
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
 }
 
 fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
@@ -261,7 +301,7 @@ pub(crate) async fn send(
     session: &Session,
     method: &Method,
     target: &str,
-    body: Bytes,
+    body: &Incoming,
     audit: &mut AuditRow,
 ) -> Result<Response, GatewayError> {
     let is_read = matches!(*method, Method::GET | Method::HEAD);
@@ -283,12 +323,17 @@ pub(crate) async fn send(
                     .map_err(|_| GatewayError::Internal("The gateway is shutting down.".into()))?,
             )
         };
-        match attempt(state, endpoint, method, target, &body, is_read).await {
+        match attempt(state, endpoint, method, target, body, is_read).await {
             Ok(upstream) => {
                 state.endpoints.mark_ok(index);
                 return Ok(respond(state, endpoint, upstream, slot).await);
             }
             Err((failure, detail)) => {
+                // The client's body broke off, so the attempt was abandoned unfinished: not
+                // Open Dental's fault, and nothing complete reached it.
+                if let Some(why) = body.broken_off() {
+                    return Err(unreadable_body(&why.0));
+                }
                 state.endpoints.mark_failed(index, Instant::now());
                 state.log.line(format!(
                     "{} {}: {method} {target} failed: {detail}",
@@ -337,7 +382,7 @@ async fn attempt(
     endpoint: &Endpoint,
     method: &Method,
     target: &str,
-    body: &Bytes,
+    body: &Incoming,
     is_read: bool,
 ) -> Result<reqwest::Response, (Failure, String)> {
     let url = format!("{}/{target}", endpoint.base_url);
@@ -347,12 +392,21 @@ async fn attempt(
         .header(header::AUTHORIZATION, state.keys.authorization())
         .header(header::CONTENT_TYPE, "application/json");
     if !is_read {
-        request = request.body(body.clone());
+        // Each attempt replays the body from its first byte, so after a refused connection
+        // the next endpoint gets all of it; the length is known, so it is not sent chunked.
+        request = request
+            .header(header::CONTENT_LENGTH, body.byte_len())
+            .body(reqwest::Body::wrap_stream(body.replay()));
     }
     let timeout = Duration::from_millis(state.config.cascade.read_timeout_ms);
-    match tokio::time::timeout(timeout, request.send()).await {
-        Err(_) => Err((Failure::Timeout, format!("no answer within {} ms", timeout.as_millis()))),
-        Ok(Err(e)) => {
+    let answer = tokio::select! {
+        answer = request.send() => answer,
+        () = answer_deadline(body, timeout) => {
+            return Err((Failure::Timeout, format!("no answer within {} ms", timeout.as_millis())))
+        }
+    };
+    match answer {
+        Err(e) => {
             let failure = if e.is_connect() {
                 Failure::Connect
             } else if e.is_timeout() {
@@ -362,8 +416,15 @@ async fn attempt(
             };
             Err((failure, describe(&e)))
         }
-        Ok(Ok(response)) => Ok(response),
+        Ok(response) => Ok(response),
     }
+}
+
+/// Open Dental's time to answer counts from when the whole body has arrived: a client's
+/// slow upload is not Open Dental being slow.
+async fn answer_deadline(body: &Incoming, timeout: Duration) {
+    let _ = body.finished().await;
+    tokio::time::sleep(timeout).await;
 }
 
 /// The innermost cause ("Connection refused (os error 111)"), which says the most.

@@ -21,6 +21,14 @@ async fn sandbox() -> Sandbox {
     .unwrap()
 }
 
+/// Enough to keep keys of separate runs apart (the gateway is fresh each run anyway).
+fn unique_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -102,9 +110,11 @@ async fn bench_gateway_proxy_overhead_and_upload() {
     for round in 0..6 {
         for (i, through_gateway) in [false, true].into_iter().enumerate() {
             let request = if through_gateway {
+                // As the app sends uploads: with a fresh Idempotency-Key each time.
                 client
                     .post(format!("{}/api/v1/documents/Upload", gw.url()))
                     .header("cookie", &cookie)
+                    .header("idempotency-key", format!("bench-upload-{round}-{:x}", unique_suffix()))
             } else {
                 client
                     .post(format!("{}/documents/Upload", sandbox.api_url()))

@@ -387,6 +387,86 @@ async fn a_write_falls_over_only_when_it_never_left_and_is_never_sent_twice() {
 }
 
 #[tokio::test]
+async fn a_streamed_upload_refused_by_the_first_endpoint_reaches_the_next_complete() {
+    let next = FakeUpstream::start(Duration::ZERO).await;
+    let gw = gateway(config(vec![
+        endpoint(EndpointKind::Service, &refusing_url(), "API Service"),
+        endpoint(EndpointKind::Remote, &next.url(), "Remote"),
+    ]))
+    .await;
+    let staff = Staff::sign_in(&gw).await;
+    // Megabytes with a Content-Length: forwarded as they arrive, so the second endpoint
+    // must get them replayed from the first byte.
+    let body = format!("{{\"PatNum\":48,\"rawBase64\":\"{}\"}}", "QUJD".repeat(1_000_000));
+    let r = http()
+        .post(format!("{}/api/v1/documents/Upload", staff.base))
+        .header("cookie", &staff.cookie)
+        .header("idempotency-key", "key-stream-0123456")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["x-chairside-endpoint"], "Remote");
+    assert_eq!(next.seen().len(), 1);
+    assert_eq!(next.seen()[0].body_len, body.len());
+}
+
+#[tokio::test]
+async fn an_upload_that_breaks_off_is_never_completed_upstream() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // An upstream that records every byte it gets and never answers: only the gateway's
+    // giving up on the request ends the connection.
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_addr = upstream.local_addr().unwrap();
+    let upstream_got = tokio::spawn(async move {
+        let (mut socket, _) = upstream.accept().await.unwrap();
+        let mut got = Vec::new();
+        let _ = socket.read_to_end(&mut got).await;
+        got
+    });
+    let gw = gateway(config(vec![endpoint(
+        EndpointKind::Service,
+        &format!("http://{upstream_addr}/api/v1"),
+        "API Service",
+    )]))
+    .await;
+    let staff = Staff::sign_in(&gw).await;
+    let declared = 1_000_000;
+    let mut client = tokio::net::TcpStream::connect(staff.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/v1/documents/Upload HTTP/1.1\r\nhost: gateway\r\ncookie: {}\r\n\
+         content-type: application/json\r\nsec-fetch-site: same-origin\r\n\
+         content-length: {declared}\r\n\r\n{{\"PatNum\":48,\"rawBase64\":\"",
+        staff.cookie
+    );
+    client.write_all(head.as_bytes()).await.unwrap();
+    client.write_all(&vec![b'A'; 100_000]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The client stops sending (its upload broke off) but still listens for an answer.
+    client.shutdown().await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), client.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("could not be read"), "{answer}");
+
+    let got = tokio::time::timeout(Duration::from_secs(5), upstream_got)
+        .await
+        .expect("the gateway gave up the upstream request")
+        .unwrap();
+    let body_at = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let body_len = got.len() - body_at;
+    assert!(body_len > 0, "the body was forwarded as it arrived");
+    assert!(
+        body_len < declared,
+        "only {body_len} of {declared} bytes can have gone upstream"
+    );
+}
+
+#[tokio::test]
 async fn five_users_share_the_remote_throttle_fairly_and_never_closer_than_the_interval() {
     let upstream = FakeUpstream::start(Duration::ZERO).await;
     let mut cfg = config(vec![endpoint(EndpointKind::Remote, &upstream.url(), "Remote")]);
