@@ -165,6 +165,37 @@ async fn fetch_file(
     number: i64,
     audit: &mut AuditRow,
 ) -> Result<Response, GatewayError> {
+    let (name, bytes) = match download(state, session, field, number, audit).await? {
+        Ok(file) => file,
+        // Open Dental's explanation (not found, not an image, …) as it gave it.
+        Err(refusal) => return Ok(refusal),
+    };
+    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::web_app::content_type(&name)),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let safe_name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';'))
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{safe_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// Open Dental's file (`field` "DocNum") or composite (`field` "MountNum"), written by
+/// DownloadSftp into a one-use folder: its name and bytes, or Open Dental's refusal as it gave it.
+pub(crate) async fn download(
+    state: &GatewayState,
+    session: &Session,
+    field: &str,
+    number: i64,
+    audit: &mut AuditRow,
+) -> Result<Result<(String, Vec<u8>), Response>, GatewayError> {
     let site = state.files_site.as_ref().ok_or_else(|| {
         GatewayError::Unavailable(
             "This gateway has no SFTP site of its own, so it cannot show document files: add [sftp] to its \
@@ -189,27 +220,11 @@ async fn fetch_file(
     )
     .await?;
     if !upstream.status().is_success() {
-        // Open Dental's explanation (not found, not an image, …) as it gave it.
-        return Ok(upstream);
+        return Ok(Err(upstream));
     }
     // The answer is only a location; read it to the end so the request's slot is given back.
     let _ = axum::body::to_bytes(upstream.into_body(), 1024 * 1024).await;
-    let (name, bytes) = the_one_file(&folder.path)?;
-    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::web_app::content_type(&name)),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    let safe_name: String = name
-        .chars()
-        .filter(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';'))
-        .collect();
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{safe_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    the_one_file(&folder.path).map(Ok)
 }
 
 /// The file Open Dental wrote into the folder.

@@ -109,6 +109,24 @@ impl Idempotency {
         }
     }
 
+    /// The DocNums that answered keys starting with `prefix` (one customer's): documents known
+    /// to be those uploads' own, so never taken for another's.
+    pub fn answered_doc_nums(&self, prefix: &str) -> Vec<i64> {
+        let entries = self.entries.lock().unwrap();
+        entries
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix))
+            .filter_map(|(_, entry)| match entry {
+                Entry::Done { answer, .. } => serde_json::from_slice::<serde_json::Value>(&answer.body).ok(),
+                _ => None,
+            })
+            .filter_map(|doc| {
+                let num = &doc["DocNum"];
+                num.as_i64().or_else(|| num.as_str().and_then(|s| s.parse().ok()))
+            })
+            .collect()
+    }
+
     /// Records the outcome: the answer and the fingerprint of the complete body it was given
     /// for. A definite answer (2xx) is kept and given to retries; anything else frees the key,
     /// so a retry is sent (the caller's own checks decide whether to).

@@ -120,6 +120,11 @@ impl Incoming {
         hashing.await.map_err(|_| BrokenOff::reader_gone())
     }
 
+    /// The whole body, once it has arrived (a copy: only for the rare paths that need it).
+    pub async fn whole(&self) -> Result<Bytes, BrokenOff> {
+        self.ends(usize::MAX / 4).await
+    }
+
     /// The whole body's first and last `window` bytes, joined (the whole body if that is
     /// shorter), once it has arrived: enough to find a field near either end without
     /// copying megabytes.

@@ -9,6 +9,7 @@
 //! it over TCP, with TLS when configured.
 
 pub mod accounts;
+pub mod arrival;
 pub mod audit;
 pub mod auth;
 pub mod cascade;

@@ -220,11 +220,40 @@ async fn send_once_per_key(
         Claim::Answered(answered) => return replay(answered, body, audit).await,
         Claim::Send(attempt) => attempt,
     };
+    // The last attempt with this key may have been saved: look before sending it again.
+    if let Some(unsure) = state.unsure.take(&scoped) {
+        let whole = body.whole().await.map_err(|e| unreadable_body(&e.0))?;
+        if crate::idempotency::fingerprint(&whole) == unsure {
+            let claimed = state
+                .idempotency
+                .answered_doc_nums(&format!("{}:", state.keys.customer_id));
+            let arrived = crate::arrival::find_arrived(state, session, &whole, &claimed, audit).await;
+            match arrived {
+                Ok(Some(answer)) => {
+                    state
+                        .idempotency
+                        .settle(attempt, Some((unsure, answer.clone())), Instant::now());
+                    let mut response = answer_response(&answer);
+                    response
+                        .headers_mut()
+                        .insert("idempotent-replayed", HeaderValue::from_static("found"));
+                    return Ok(response);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    // Still unsure, and nothing sent: the next retry looks again.
+                    state.unsure.remember(&scoped, unsure);
+                    return Err(e);
+                }
+            }
+        }
+    }
     match send(state, session, method, target, body, audit).await {
         Ok(response) => {
             let (parts, answer_body) = response.into_parts();
             let bytes = axum::body::to_bytes(answer_body, MAX_FAILURE_BODY * 16).await;
             let Ok(bytes) = bytes else {
+                remember_unsure(state, &scoped, body).await;
                 state.idempotency.settle(attempt, None, Instant::now());
                 return Err(GatewayError::OutcomeUnknown {
                     status: StatusCode::BAD_GATEWAY,
@@ -233,6 +262,9 @@ async fn send_once_per_key(
                         .into(),
                 });
             };
+            if parts.status.is_server_error() {
+                remember_unsure(state, &scoped, body).await;
+            }
             let answer = Answer {
                 status: parts.status.as_u16(),
                 content_type: header_string(&parts.headers, header::CONTENT_TYPE),
@@ -243,9 +275,19 @@ async fn send_once_per_key(
             Ok(Response::from_parts(parts, Body::from(bytes)))
         }
         Err(e) => {
+            if matches!(e, GatewayError::OutcomeUnknown { .. }) {
+                remember_unsure(state, &scoped, body).await;
+            }
             state.idempotency.settle(attempt, None, Instant::now());
             Err(e)
         }
+    }
+}
+
+/// A 5xx or a broken answer: Open Dental may have saved it. A retry with this key will look.
+async fn remember_unsure(state: &GatewayState, scoped_key: &str, body: &Incoming) {
+    if let Ok(print) = body.fingerprint().await {
+        state.unsure.remember(scoped_key, print);
     }
 }
 

@@ -65,6 +65,8 @@ pub struct Inner {
     /// Bounds requests in flight to unthrottled (Local, Service) endpoints.
     pub local_slots: Arc<Semaphore>,
     pub idempotency: Idempotency,
+    /// Upload keys whose last attempt may or may not have been saved.
+    pub unsure: crate::arrival::Unsure,
     /// Password checks (argon2) running at once.
     pub password_checks: Semaphore,
     pub sessions: Sessions,
@@ -123,6 +125,7 @@ impl GatewayState {
             // Long enough for any retry a person makes; the answers are small.
             idempotency: Idempotency::new(Duration::from_secs(24 * 3600)),
             password_checks: Semaphore::new(2),
+            unsure: Default::default(),
             sessions: Sessions::new(config.idle_timeout(), config.absolute_lifetime()),
             clock: Clock::default(),
             accounts: Accounts::new(db.clone()),

@@ -174,3 +174,100 @@ async fn without_its_own_sftp_site_the_gateway_says_how_to_add_one() {
         .unwrap();
     assert_eq!(r.status(), 401);
 }
+
+/// How many files in the A-to-Z folder hold exactly `bytes`.
+fn copies_in_atoz(atoz: &Path, bytes: &[u8]) -> usize {
+    let mut folders = vec![atoz.to_path_buf()];
+    let mut count = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if std::fs::read(&path).unwrap() == bytes {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_an_unknown_outcome_finds_its_own_upload_by_content_and_never_a_look_alike() {
+    use chairside_sandbox::FailMode;
+    let (sandbox, gw, _dir) = sandbox_and_gateway(true).await;
+    let staff = Staff::sign_in(&gw).await;
+    // Every upload here has the same fields: only the file's content tells them apart.
+    let upload = |content: &[u8]| {
+        serde_json::json!({
+            "PatNum": 1,
+            "rawBase64": base64::engine::general_purpose::STANDARD.encode(content),
+            "extension": ".png",
+            "Description": "Scan from the front desk",
+            "DateCreated": "2026-11-22 09:30:00",
+        })
+        .to_string()
+    };
+    let send = |content: &'static [u8], key: &'static str| {
+        http()
+            .post(format!("{}/api/v1/documents/Upload", gw.url()))
+            .header("cookie", &staff.cookie)
+            .header("idempotency-key", key)
+            .body(upload(content))
+            .send()
+    };
+    let (look_alike, dropped, refused): (&[u8], &[u8], &[u8]) = (
+        b"an earlier scan, same fields",
+        b"the scan whose answer was lost",
+        b"a scan refused with a 500",
+    );
+
+    let first = send(look_alike, "key-look-alike-01").await.unwrap();
+    assert_eq!(first.status(), 201, "{}", first.text().await.unwrap());
+
+    // Open Dental saves it, then the connection breaks before the answer arrives.
+    sandbox.knobs.fail_requests(1, FailMode::Drop, "POST /documents/Upload");
+    let lost = send(dropped, "key-dropped-00001").await.unwrap();
+    assert_eq!(lost.status(), 502);
+    assert!(lost.text().await.unwrap().contains("cannot tell whether it was saved"));
+    sandbox.knobs.stop_failing();
+    assert_eq!(copies_in_atoz(&sandbox.atoz_dir, dropped), 1, "it was saved");
+
+    let retry = send(dropped, "key-dropped-00001").await.unwrap();
+    assert_eq!(retry.status(), 201);
+    assert_eq!(retry.headers()["idempotent-replayed"], "found");
+    let found: serde_json::Value = retry.json().await.unwrap();
+    let doc_num = found["DocNum"].as_i64().unwrap();
+    let file = staff
+        .get(&format!("/gateway/v1/documents/{doc_num}/file"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        file.as_ref(),
+        dropped,
+        "the retry names the upload's own document, not the look-alike"
+    );
+    assert_eq!(
+        copies_in_atoz(&sandbox.atoz_dir, dropped),
+        1,
+        "and it was not stored twice"
+    );
+    // Asked again, the key is answered as before, without looking.
+    let again = send(dropped, "key-dropped-00001").await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+
+    // A 500 saved nothing: the retry looks, finds nothing, and sends.
+    sandbox
+        .knobs
+        .fail_requests(1, FailMode::ServerError, "POST /documents/Upload");
+    assert_eq!(send(refused, "key-refused-00001").await.unwrap().status(), 500);
+    sandbox.knobs.stop_failing();
+    let sent = send(refused, "key-refused-00001").await.unwrap();
+    assert_eq!(sent.status(), 201);
+    assert!(sent.headers().get("idempotent-replayed").is_none());
+    assert_eq!(copies_in_atoz(&sandbox.atoz_dir, refused), 1);
+    assert_eq!(copies_in_atoz(&sandbox.atoz_dir, look_alike), 1);
+    assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
+}
