@@ -32,6 +32,7 @@ pub struct Browser {
     /// The gateway in front of the sandbox; `None` in direct mode.
     pub gateway: Option<Gateway>,
     pub client: Client,
+    _gateway_data: Option<TempDir>,
     _driver: Child,
     _profile: TempDir,
 }
@@ -74,6 +75,7 @@ impl Drop for TempDir {
 pub async fn gateway_for(
     sandbox: &Sandbox,
     keys: (&str, &str),
+    data_dir: &std::path::Path,
     adjust: impl FnOnce(&mut chairside_gateway::Config),
 ) -> Gateway {
     let mut config = chairside_gateway::Config::from_toml(&format!(
@@ -83,6 +85,13 @@ pub async fn gateway_for(
     .unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.app_dir = dist_dir();
+    // Its own SFTP site on loopback, as scripts/run has it: retries after an unknown outcome
+    // are checked by content through it.
+    config.data_dir = data_dir.to_path_buf();
+    config.sftp = Some(chairside_gateway::files_site::SftpSiteConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        address: None,
+    });
     adjust(&mut config);
     let gateway = Gateway::start(
         config,
@@ -112,8 +121,11 @@ impl Browser {
     pub async fn start_with_gateway(config: Config, adjust: impl FnOnce(&mut chairside_gateway::Config)) -> Browser {
         let keys = (config.developer_key.clone(), config.customer_key.clone());
         let sandbox = Sandbox::start(config).await.expect("sandbox starts");
-        let gateway = gateway_for(&sandbox, (&keys.0, &keys.1), adjust).await;
-        Self::launch(sandbox, Some(gateway)).await
+        let data = TempDir::new("gateway-data");
+        let gateway = gateway_for(&sandbox, (&keys.0, &keys.1), &data.0, adjust).await;
+        let mut browser = Self::launch(sandbox, Some(gateway)).await;
+        browser._gateway_data = Some(data);
+        browser
     }
 
     /// Direct mode: the sandbox serves the app, and the keys are typed into the browser.
@@ -173,6 +185,7 @@ impl Browser {
             sandbox,
             gateway,
             client,
+            _gateway_data: None,
             _driver: driver,
             _profile: profile,
         }
