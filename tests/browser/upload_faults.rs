@@ -31,19 +31,7 @@ fn file(dir: &TempDir, name: &str, fill: u8) -> (String, Vec<u8>) {
 
 /// How many files in the sandbox's A-to-Z folder hold exactly `bytes`.
 fn stored_copies(b: &Browser, bytes: &[u8]) -> usize {
-    let mut count = 0;
-    let mut folders = vec![b.sandbox.atoz_dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if std::fs::read(&path).unwrap() == bytes {
-                count += 1;
-            }
-        }
-    }
-    count
+    chairside_sandbox::atoz::copies_of(&b.sandbox.atoz_dir, bytes)
 }
 
 async fn status_of(b: &Browser, item: &str) -> (String, String) {

@@ -59,18 +59,11 @@ async fn sandbox_and_gateway(with_site: bool) -> (Sandbox, Gateway, Dir) {
 
 /// The file of that name in the sandbox's A-to-Z folder.
 fn atoz_file(atoz: &Path, name: &str) -> Vec<u8> {
-    let mut folders = vec![atoz.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.file_name().is_some_and(|n| n == name) {
-                return std::fs::read(path).unwrap();
-            }
-        }
-    }
-    panic!("no {name} in the A-to-Z folder");
+    let path = chairside_sandbox::atoz::all_files(atoz)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name))
+        .unwrap_or_else(|| panic!("no {name} in the A-to-Z folder"));
+    std::fs::read(path).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -175,21 +168,8 @@ async fn without_its_own_sftp_site_the_gateway_says_how_to_add_one() {
     assert_eq!(r.status(), 401);
 }
 
-/// How many files in the A-to-Z folder hold exactly `bytes`.
 fn copies_in_atoz(atoz: &Path, bytes: &[u8]) -> usize {
-    let mut folders = vec![atoz.to_path_buf()];
-    let mut count = 0;
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if std::fs::read(&path).unwrap() == bytes {
-                count += 1;
-            }
-        }
-    }
-    count
+    chairside_sandbox::atoz::copies_of(atoz, bytes)
 }
 
 #[tokio::test(flavor = "multi_thread")]

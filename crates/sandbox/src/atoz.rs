@@ -83,6 +83,31 @@ fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
 }
 
+/// Every file below `atoz_dir`, in any patient's folder (tests look at what arrived).
+pub fn all_files(atoz_dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![atoz_dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// How many stored files hold exactly `bytes`: a document counted by its content.
+pub fn copies_of(atoz_dir: &Path, bytes: &[u8]) -> usize {
+    all_files(atoz_dir)
+        .iter()
+        .filter(|path| std::fs::read(path).is_ok_and(|stored| stored == bytes))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
