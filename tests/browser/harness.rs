@@ -344,8 +344,9 @@ impl Browser {
     }
 
     /// Opens a patient screen from the patient's summary by its tab (`tab` ends its link),
-    /// twice: returns the requests ("METHOD /path", no query) the screen made the first time
-    /// (cold) and after going back to the summary (warm).
+    /// twice: returns the requests ("METHOD /path", no query, sorted) the screen made the first
+    /// time (cold) and after going back to the summary (warm). Sorted, because behind the
+    /// gateway a screen's requests run side by side and reach Open Dental in either order.
     pub async fn requests_to_open(&self, pat_num: i64, tab: &str, ready: &str) -> (Vec<String>, Vec<String>) {
         self.goto(&format!("/patients/{pat_num}")).await;
         self.wait_for_text(".summary", "Address").await;
@@ -358,13 +359,14 @@ impl Browser {
                 .await
                 .unwrap();
             self.find(ready).await;
-            let paths: Vec<String> = self
+            let mut paths: Vec<String> = self
                 .sandbox
                 .knobs
                 .requests()
                 .iter()
                 .map(|r| r.split('?').next().unwrap_or_default().to_owned())
                 .collect();
+            paths.sort();
             rounds.push(paths);
             self.find(&format!("nav.patient-nav a[href$='/patients/{pat_num}']"))
                 .await

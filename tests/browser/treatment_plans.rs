@@ -277,14 +277,14 @@ async fn the_plan_screen_needs_four_requests_cold_and_three_warm() {
         cold,
         [
             "GET /definitions",
-            "GET /treatplans",
             "GET /procedurelogs",
-            "GET /treatplanattaches"
+            "GET /treatplanattaches",
+            "GET /treatplans"
         ]
     );
     assert_eq!(
         warm,
-        ["GET /treatplans", "GET /procedurelogs", "GET /treatplanattaches"],
+        ["GET /procedurelogs", "GET /treatplanattaches", "GET /treatplans"],
         "priorities are cached"
     );
     b.close().await;
