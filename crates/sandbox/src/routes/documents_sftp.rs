@@ -361,30 +361,18 @@ async fn thumbnails(State(state): State<AppState>, SftpJson(body): SftpJson<Thum
     }
     let sftp = login.connect().await?;
     let mut keep = Keep::default();
-    let mut made = Ok(Vec::new());
-    for (doc_num, file_name, format) in images {
-        match thumbnail(&state, &patient, doc_num, &file_name, format, &mut keep).await {
-            Ok(Some(bytes)) => {
-                if let Ok(made) = &mut made {
-                    made.push((SftpFile { doc_num, file_name }, bytes));
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                made = Err(e);
-                break;
+    let mut made = Vec::new();
+    let collected = async {
+        for (doc_num, file_name, format) in images {
+            if let Some(bytes) = thumbnail(&state, &patient, doc_num, &file_name, format, &mut keep).await? {
+                made.push((SftpFile { doc_num, file_name }, bytes));
             }
         }
+        Ok(())
     }
-    let answer = match made {
-        Ok(made) if made.is_empty() => Ok(no_thumbnails()),
-        Ok(made) => write_files(&sftp, login.address.as_folder(), made).await,
-        Err(e) => Err(e),
-    };
-    sftp.close().await;
-    let answer = answer?;
-    keep.save(&state);
-    Ok(answer)
+    .await;
+    let folder = login.address.as_folder();
+    send_files(&state, sftp, folder, collected.map(|()| made), keep, no_thumbnails).await
 }
 
 fn no_thumbnails() -> Response {
@@ -449,34 +437,44 @@ async fn download_mount(
     }
     let sftp = login.connect().await?;
     let mut keep = Keep::default();
-    let mut files = Ok(Vec::new());
-    for (doc_num, file_name) in documents {
-        match document_file(&state, doc_num, &mut keep).await {
-            Ok(Some(bytes)) => {
-                if let Ok(files) = &mut files {
-                    files.push((SftpFile { doc_num, file_name }, bytes));
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                files = Err(e);
-                break;
+    let mut files = Vec::new();
+    let collected = async {
+        for (doc_num, file_name) in documents {
+            if let Some(bytes) = document_file(&state, doc_num, &mut keep).await? {
+                files.push((SftpFile { doc_num, file_name }, bytes));
             }
         }
+        Ok(())
     }
-    let answer = match files {
-        Ok(files) if files.is_empty() => Ok(no_mount_images()),
-        Ok(files) => write_files(&sftp, login.address.as_folder(), files).await,
-        Err(e) => Err(e),
-    };
-    sftp.close().await;
-    let answer = answer?;
-    keep.save(&state);
-    Ok(answer)
+    .await;
+    let folder = login.address.as_folder();
+    send_files(&state, sftp, folder, collected.map(|()| files), keep, no_mount_images).await
 }
 
 fn no_mount_images() -> Response {
     (StatusCode::OK, Json(NO_MOUNT_IMAGES)).into_response()
+}
+
+/// Ends Thumbnails and DownloadMount alike: the files made (or `nothing` when there are none)
+/// go over the one connection, which is then closed; what was imported or cached on the way
+/// is kept only if the whole request succeeded, so a refused request changes nothing.
+async fn send_files(
+    state: &AppState,
+    sftp: Sftp,
+    folder: String,
+    made: ApiResult<Vec<(SftpFile, Vec<u8>)>>,
+    keep: Keep,
+    nothing: fn() -> Response,
+) -> ApiResult<Response> {
+    let answer = match made {
+        Ok(made) if made.is_empty() => Ok(nothing()),
+        Ok(made) => write_files(&sftp, folder, made).await,
+        Err(e) => Err(e),
+    };
+    sftp.close().await;
+    let answer = answer?;
+    keep.save(state);
+    Ok(answer)
 }
 
 /// Every file over the one connection; 201 with their list.
