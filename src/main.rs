@@ -6,6 +6,7 @@ mod components;
 mod connection;
 mod files;
 mod gateway;
+mod kiosk;
 mod pages;
 mod reference;
 mod session;

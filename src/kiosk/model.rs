@@ -1,0 +1,413 @@
+//! The kiosk's wire types (see crates/gateway/README.md, "Kiosks"): what staff see of a kiosk
+//! and an intake, and the much smaller part a kiosk sees. Missing fields read as empty, so a
+//! gateway with more fields, or fewer, never breaks the app.
+
+use opendental::models::Definition;
+use serde::{Deserialize, Serialize};
+
+use super::i18n::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepKind {
+    Selfie,
+    CardFront,
+    CardBack,
+    PhotoId,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 4] = [
+        StepKind::Selfie,
+        StepKind::CardFront,
+        StepKind::CardBack,
+        StepKind::PhotoId,
+    ];
+
+    /// As in the gateway's URLs (`…/photos/cardFront`).
+    pub fn wire(self) -> &'static str {
+        match self {
+            StepKind::Selfie => "selfie",
+            StepKind::CardFront => "cardFront",
+            StepKind::CardBack => "cardBack",
+            StepKind::PhotoId => "photoId",
+        }
+    }
+
+    /// For staff (setup form, progress panel); patients read `Texts::step_title`.
+    pub fn staff_name(self) -> &'static str {
+        match self {
+            StepKind::Selfie => "Patient photo",
+            StepKind::CardFront => "Insurance card, front",
+            StepKind::CardBack => "Insurance card, back",
+            StepKind::PhotoId => "Photo ID",
+        }
+    }
+
+    /// The front camera for the selfie, the back one for documents.
+    pub fn camera(self) -> &'static str {
+        if self == StepKind::Selfie {
+            "user"
+        } else {
+            "environment"
+        }
+    }
+
+    fn default_description(self) -> &'static str {
+        match self {
+            StepKind::Selfie => "Patient photo (kiosk)",
+            StepKind::CardFront => "Insurance card front (kiosk)",
+            StepKind::CardBack => "Insurance card back (kiosk)",
+            StepKind::PhotoId => "Photo ID (kiosk)",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepSetup {
+    pub kind: StepKind,
+    pub enabled: bool,
+    /// DefNum of the image category (Category 18).
+    pub category: i64,
+    pub img_type: String,
+    pub description: String,
+}
+
+/// One kiosk's setup, held by the gateway.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskSetup {
+    pub steps: Vec<StepSetup>,
+    pub idle_seconds: u32,
+}
+
+impl KioskSetup {
+    /// The gateway's defaults (it applies the same rule at pairing): the selfie goes to the
+    /// category whose usage letters contain `P`, cards and ID to categories named for them when
+    /// there are such, otherwise the first.
+    pub fn defaults(categories: &[Definition]) -> Self {
+        let first = categories.first().map(|c| c.def_num).unwrap_or(0);
+        let named = |words: &[&str]| {
+            categories
+                .iter()
+                .find(|c| words.iter().any(|w| c.item_name.to_lowercase().contains(w)))
+                .map(|c| c.def_num)
+                .unwrap_or(first)
+        };
+        let pictures = categories
+            .iter()
+            .find(|c| c.item_value.contains('P'))
+            .map(|c| c.def_num)
+            .unwrap_or(first);
+        let steps = StepKind::ALL
+            .iter()
+            .map(|&kind| StepSetup {
+                kind,
+                enabled: true,
+                category: match kind {
+                    StepKind::Selfie => pictures,
+                    StepKind::CardFront | StepKind::CardBack => named(&["insurance"]),
+                    StepKind::PhotoId => named(&["photo id", "id card", "identification"]),
+                },
+                img_type: "Photo".into(),
+                description: kind.default_description().into(),
+            })
+            .collect();
+        KioskSetup { steps, idle_seconds: 90 }
+    }
+
+    /// What the gateway would refuse, said before sending.
+    pub fn problem(&self) -> Option<String> {
+        if !self.steps.iter().any(|s| s.enabled) {
+            return Some("Offer at least one step.".into());
+        }
+        if let Some(s) = self.steps.iter().find(|s| s.enabled && s.category <= 0) {
+            return Some(format!("Choose an image category for “{}”.", s.kind.staff_name()));
+        }
+        if let Some(s) = self
+            .steps
+            .iter()
+            .find(|s| s.description.trim().is_empty() || s.description.chars().count() > 255)
+        {
+            return Some(format!(
+                "The description of “{}” needs 1 to 255 characters.",
+                s.kind.staff_name()
+            ));
+        }
+        None
+    }
+}
+
+/// How long a kiosk may sit untouched before it starts over, in seconds.
+pub const IDLE_SECONDS_MIN: u32 = 2;
+pub const IDLE_SECONDS_MAX: u32 = 600;
+
+/// The idle timeout as typed, once complete (on leaving the field, or saving; never while it is
+/// typed), or why it is not allowed.
+pub fn check_idle_seconds(typed: &str) -> Result<u32, String> {
+    let allowed =
+        format!("Enter a whole number of seconds from {IDLE_SECONDS_MIN} to {IDLE_SECONDS_MAX} (10 minutes).");
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(allowed);
+    }
+    typed
+        .parse::<u32>()
+        .ok()
+        .filter(|s| (IDLE_SECONDS_MIN..=IDLE_SECONDS_MAX).contains(s))
+        .ok_or_else(|| format!("“{typed}” is not allowed. {allowed}"))
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskRef {
+    #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Staff's view of a paired kiosk.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskInfo {
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub paired_by: String,
+    #[serde(default)]
+    pub paired_at: String,
+    #[serde(default)]
+    pub connected: bool,
+    pub setup: KioskSetup,
+    #[serde(default)]
+    pub intake: Option<IntakeStatus>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IntakeState {
+    Waiting,
+    Confirmed,
+    Finished,
+    Canceled,
+    Abandoned,
+    LockedOut,
+    Expired,
+    #[serde(other)]
+    Unknown,
+}
+
+impl IntakeState {
+    pub fn is_live(self) -> bool {
+        matches!(self, IntakeState::Waiting | IntakeState::Confirmed)
+    }
+
+    /// For staff.
+    pub fn describe(self) -> &'static str {
+        match self {
+            IntakeState::Waiting => "Waiting for the patient to confirm their birthdate",
+            IntakeState::Confirmed => "Identity confirmed",
+            IntakeState::Finished => "Finished",
+            IntakeState::Canceled => "Cancelled",
+            IntakeState::Abandoned => "Abandoned (the kiosk started over)",
+            IntakeState::LockedOut => "Locked out: the birthdate was wrong three times. Please check who is at the kiosk.",
+            IntakeState::Expired => "Expired",
+            IntakeState::Unknown => "Unknown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepStatus {
+    Waiting,
+    Arrived,
+    Skipped,
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffStep {
+    pub kind: StepKind,
+    pub status: StepStatus,
+    #[serde(default)]
+    pub doc_num: Option<i64>,
+}
+
+/// Staff's view of an intake.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntakeStatus {
+    pub id: String,
+    #[serde(default)]
+    pub kiosk_id: i64,
+    #[serde(default)]
+    pub kiosk_name: String,
+    #[serde(default)]
+    pub pat_num: i64,
+    #[serde(default)]
+    pub patient_name: String,
+    #[serde(default)]
+    pub started_by: String,
+    #[serde(default)]
+    pub language: String,
+    pub state: IntakeState,
+    #[serde(default)]
+    pub birthdate_misses: u32,
+    #[serde(default)]
+    pub steps: Vec<StaffStep>,
+    #[serde(default)]
+    pub ended_at: Option<String>,
+}
+
+impl IntakeStatus {
+    pub fn ended(&self) -> bool {
+        !self.state.is_live() || self.ended_at.is_some()
+    }
+}
+
+/// What the kiosk learns of its intake: a first name, the steps, the language. Nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskIntake {
+    pub id: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub confirmed: bool,
+    #[serde(default = "three")]
+    pub tries_left: u8,
+    #[serde(default)]
+    pub steps: Vec<KioskStep>,
+}
+
+fn three() -> u8 {
+    3
+}
+
+impl KioskIntake {
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.language)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskStep {
+    pub kind: StepKind,
+    pub status: StepStatus,
+}
+
+/// GET /gateway/v1/kiosk and the kiosk's event stream.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskState {
+    #[serde(default)]
+    pub kiosk: KioskRef,
+    #[serde(default = "ninety")]
+    pub idle_seconds: u32,
+    #[serde(default)]
+    pub intake: Option<KioskIntake>,
+}
+
+fn ninety() -> u32 {
+    90
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cat(def_num: i64, name: &str, value: &str) -> Definition {
+        Definition {
+            def_num,
+            item_name: name.into(),
+            item_value: value.into(),
+            category: 18,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn defaults_send_the_selfie_to_patient_pictures_and_cards_to_their_category() {
+        let cats = vec![
+            cat(14, "X-Rays", "XT"),
+            cat(13, "Patient Pictures", "P"),
+            cat(17, "Insurance Cards", ""),
+            cat(18, "Photo ID", ""),
+        ];
+        let setup = KioskSetup::defaults(&cats);
+        let by_kind = |k| setup.steps.iter().find(|s| s.kind == k).unwrap().category;
+        assert_eq!(by_kind(StepKind::Selfie), 13);
+        assert_eq!(by_kind(StepKind::CardFront), 17);
+        assert_eq!(by_kind(StepKind::CardBack), 17);
+        assert_eq!(by_kind(StepKind::PhotoId), 18);
+        assert_eq!(KioskSetup::defaults(&cats[..1]).steps[0].category, 14);
+        assert_eq!(setup.problem(), None);
+    }
+
+    #[test]
+    fn a_setup_the_gateway_would_refuse_is_explained_first() {
+        let mut setup = KioskSetup::defaults(&[cat(13, "Pictures", "P")]);
+        setup.steps[1].description = " ".into();
+        assert!(setup.problem().unwrap().contains("Insurance card, front"));
+        setup.steps[1].description = "x".repeat(256);
+        assert!(setup.problem().unwrap().contains("1 to 255"));
+        setup.steps[1].description = "ok".into();
+        setup.steps[2].category = 0;
+        assert!(setup.problem().unwrap().contains("image category"));
+        for s in &mut setup.steps {
+            s.enabled = false;
+        }
+        assert_eq!(setup.problem().as_deref(), Some("Offer at least one step."));
+    }
+
+    #[test]
+    fn the_idle_timeout_is_a_whole_number_of_seconds_in_range_as_typed() {
+        assert_eq!(check_idle_seconds("120"), Ok(120));
+        assert_eq!(check_idle_seconds(" 2 "), Ok(2));
+        assert_eq!(check_idle_seconds("600"), Ok(600));
+        for bad in ["", "1", "601", "0", "-5", "1.5", "abc", "99999999999"] {
+            let why = check_idle_seconds(bad).unwrap_err();
+            assert!(why.contains("from 2 to 600"), "{bad}: {why}");
+        }
+        assert!(check_idle_seconds("1").unwrap_err().contains("“1”"));
+    }
+
+    #[test]
+    fn the_wire_shapes_of_the_contract_parse() {
+        let state: KioskState = serde_json::from_str(
+            r#"{"kiosk":{"id":3,"name":"Front desk tablet"},"idleSeconds":45,
+                "intake":{"id":"b3Jk","firstName":"Jane","language":"es","confirmed":false,"triesLeft":2,
+                          "steps":[{"kind":"selfie","status":"waiting"},{"kind":"cardBack","status":"arrived"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(state.kiosk.name, "Front desk tablet");
+        let intake = state.intake.unwrap();
+        assert_eq!((intake.lang(), intake.tries_left), (Lang::Es, 2));
+        assert_eq!(intake.steps[1].kind, StepKind::CardBack);
+        assert_eq!(intake.steps[1].status, StepStatus::Arrived);
+
+        let status: IntakeStatus = serde_json::from_str(
+            r#"{"id":"x","kioskId":3,"kioskName":"Front desk tablet","patNum":1,"patientName":"Jane Smith",
+                "startedBy":"frontdesk","language":"en","state":"lockedOut","birthdateMisses":3,
+                "steps":[{"kind":"photoId","status":"arrived","docNum":12}],"endedAt":"2026-11-22T08:31:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(status.state, IntakeState::LockedOut);
+        assert!(status.ended());
+        assert_eq!(status.steps[0].doc_num, Some(12));
+        let setup = KioskSetup::defaults(&[]);
+        let json = serde_json::to_value(&setup).unwrap();
+        assert_eq!(json["steps"][1]["kind"], "cardFront");
+        assert_eq!(json["steps"][0]["imgType"], "Photo");
+        assert_eq!(json["idleSeconds"], 90);
+    }
+}
