@@ -411,9 +411,9 @@ impl UploadCancel {
 }
 
 /// An HTTP answer: status, body, and the gateway's headers (absent in direct mode).
-struct Answer {
-    status: u16,
-    text: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) text: String,
     signed_out: Option<String>,
     endpoint: Option<String>,
 }
@@ -467,6 +467,18 @@ async fn xhr_post(
     on_progress: Rc<dyn Fn(f64, f64)>,
     cancel: &UploadCancel,
 ) -> Result<Answer, ApiError> {
+    xhr_send("POST", url, headers, body, on_progress, cancel).await
+}
+
+/// Sends `body` with XMLHttpRequest (for its upload progress); also the kiosk's photo PUT.
+pub(crate) async fn xhr_send(
+    method: &str,
+    url: &str,
+    headers: &[(&'static str, String)],
+    body: &web_sys::Blob,
+    on_progress: Rc<dyn Fn(f64, f64)>,
+    cancel: &UploadCancel,
+) -> Result<Answer, ApiError> {
     let failed = |what: &str| ApiError::Network {
         detail: what.to_owned(),
     };
@@ -474,7 +486,7 @@ async fn xhr_post(
         return Err(ApiError::Cancelled);
     }
     let xhr = XmlHttpRequest::new().map_err(|_| failed("no XMLHttpRequest"))?;
-    xhr.open_with_async("POST", url, true)
+    xhr.open_with_async(method, url, true)
         .map_err(|_| failed("the address was refused"))?;
     for (name, value) in headers {
         xhr.set_request_header(name, value)

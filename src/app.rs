@@ -12,7 +12,7 @@ use crate::{
     gateway,
     pages::{
         documents::DocumentsPage,
-        kiosk::{Kiosk, KioskScreen, KioskSetupPage},
+        kiosk::{controlled_by_service_worker, KioskApp, KiosksPage},
         patient::{PatientLayout, PatientSummary},
         patient_search::{PatientSearchPage, SearchState},
         settings::SettingsPage,
@@ -22,16 +22,39 @@ use crate::{
     session::{use_gateway_session, GatewayApp, SignOutButton, ThrottleWait},
 };
 
+/// How this page runs, decided once at start-up.
+#[derive(Clone)]
+enum Start {
+    Direct,
+    Gateway(gateway::SessionBody),
+    /// A paired kiosk: only the kiosk, never the staff sign-in. `None`: loaded from the
+    /// service worker's shell without the network (only a kiosk registers one).
+    Kiosk(Option<crate::kiosk::model::KioskRef>),
+}
+
+async fn start() -> Start {
+    match gateway::detect_reachable().await {
+        Some(gateway::Mode::Gateway(session)) => match session.kiosk.clone() {
+            Some(kiosk) => Start::Kiosk(Some(kiosk)),
+            None => Start::Gateway(session),
+        },
+        Some(gateway::Mode::Direct) => Start::Direct,
+        None if controlled_by_service_worker() => Start::Kiosk(None),
+        None => Start::Direct,
+    }
+}
+
 /// Finds out first whether a Chairside gateway serves the app (one fast same-origin request),
-/// then runs in that mode.
+/// and whether this device is a kiosk, then runs in that mode.
 #[component]
 pub fn App() -> impl IntoView {
-    let mode = RwSignal::new(None::<gateway::Mode>);
-    spawn_local(async move { mode.set(Some(gateway::detect().await)) });
+    let mode = RwSignal::new(None::<Start>);
+    spawn_local(async move { mode.set(Some(start().await)) });
     move || match mode.get() {
         None => view! { <p class="startup" role="status">"Loading…"</p> }.into_any(),
-        Some(gateway::Mode::Direct) => view! { <Shell mode=Mode::Direct /> }.into_any(),
-        Some(gateway::Mode::Gateway(session)) => view! {
+        Some(Start::Direct) => view! { <Shell mode=Mode::Direct /> }.into_any(),
+        Some(Start::Kiosk(kiosk)) => view! { <KioskApp kiosk /> }.into_any(),
+        Some(Start::Gateway(session)) => view! {
             <GatewayApp session>
                 <Shell mode=Mode::Gateway />
             </GatewayApp>
@@ -49,29 +72,17 @@ fn Shell(mode: Mode) -> impl IntoView {
     });
     provide_context(SearchState::new());
     provide_context(ReferenceData::new());
-    let kiosk = Kiosk::restore();
-    provide_context(kiosk);
-    // A page restored from the back-forward cache keeps its old state; if this tab has become
-    // a kiosk since, lock it and forget what staff had on screen.
-    let search = expect_context::<SearchState>();
-    let _ = window_event_listener(leptos::ev::pageshow, move |_| {
-        if Kiosk::locked_in_storage() && !kiosk.locked.get_untracked() {
-            search.clear();
-            kiosk.locked.set(true);
-        }
-    });
 
     view! {
         <Router>
-            // While the device is a kiosk, no staff screen exists at all, whatever the URL.
-            <Show when=move || !kiosk.locked.get() fallback=KioskScreen>
             <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to main content"</a>
             <TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/kiosk-setup") view=KioskSetupPage />
+                    <Route path=path!("/kiosks") view=KiosksPage />
+                    <Route path=path!("/kiosk-setup") view=|| view! { <Redirect path="/kiosks" /> } />
                     <Route path=path!("/kiosk") view=|| view! { <Redirect path="/patients" /> } />
                     <Route path=path!("/patients") view=PatientSearchPage />
                     <ParentRoute path=path!("/patients/:pat_num") view=PatientLayout>
@@ -81,7 +92,6 @@ fn Shell(mode: Mode) -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </main>
-            </Show>
         </Router>
     }
 }
@@ -99,7 +109,7 @@ fn TopBar() -> impl IntoView {
                 <Show when=move || connection.is_connected()>
                     <A href="/patients">"Patients"</A>
                     <Show when=move || connection.is_gateway()>
-                        <A href="/kiosk-setup">"Kiosk"</A>
+                        <A href="/kiosks">"Kiosks"</A>
                     </Show>
                 </Show>
                 <A href="/settings">"Connection"</A>

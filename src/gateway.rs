@@ -7,8 +7,12 @@
 //! Deciding things (which mode, signed out or not, when to warn, what to say) is plain Rust,
 //! tested natively; only the `async` calls need a browser.
 
+pub mod kiosk;
+
 use gloo_net::http::{Request, RequestBuilder};
 use serde::{Deserialize, Serialize};
+
+use crate::kiosk::model::KioskRef;
 
 /// Response header of /api/v1 answers: the Open Dental endpoint that answered.
 pub const ENDPOINT_HEADER: &str = "X-Chairside-Endpoint";
@@ -51,6 +55,9 @@ pub struct SessionBody {
     pub absolute_remaining_secs: u64,
     #[serde(default)]
     pub endpoint: Option<Endpoint>,
+    /// This device is a paired kiosk (its credential came with the request).
+    #[serde(default)]
+    pub kiosk: Option<KioskRef>,
 }
 
 impl SessionBody {
@@ -252,13 +259,12 @@ fn no_store(request: RequestBuilder) -> RequestBuilder {
 }
 
 /// Which mode to run in: one same-origin GET at start-up (it does not extend the session).
-pub async fn detect() -> Mode {
-    let Ok(response) = no_store(Request::get(SESSION)).send().await else {
-        return Mode::Direct;
-    };
+/// `None` when nothing answered (no network).
+pub async fn detect_reachable() -> Option<Mode> {
+    let response = no_store(Request::get(SESSION)).send().await.ok()?;
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
-    mode_from_response(status, &body)
+    Some(mode_from_response(status, &body))
 }
 
 /// The session as the gateway sees it now (does not extend it).
@@ -455,6 +461,17 @@ mod tests {
         );
         assert_eq!(s.endpoint_label(), "API Service");
         assert_eq!(s.endpoint.unwrap().kind, "service");
+        assert_eq!(s.kiosk, None, "a staff device");
+
+        // A paired kiosk without a staff session: the kiosk, never the sign-in page.
+        let Mode::Gateway(k) = mode_from_response(
+            200,
+            r#"{"gateway":true,"signedIn":false,"kiosk":{"id":3,"name":"Front desk tablet"}}"#,
+        ) else {
+            panic!("gateway")
+        };
+        assert!(!k.signed_in);
+        assert_eq!(k.kiosk.map(|k| (k.id, k.name)), Some((3, "Front desk tablet".to_owned())));
 
         // trunk serve and the sandbox answer with the app's index.html; elsewhere a 404.
         assert_eq!(mode_from_response(200, "<!doctype html><html></html>"), Mode::Direct);

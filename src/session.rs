@@ -300,7 +300,7 @@ fn SignInPage(on_signed_in: Callback<SessionBody>) -> impl IntoView {
 /// Username, password, "Sign in"; the gateway's answer on failure, verbatim. What was typed as
 /// the username stays; the password is cleared.
 #[component]
-fn SignInForm(
+pub(crate) fn SignInForm(
     form_id: &'static str,
     username_id: &'static str,
     password_id: &'static str,

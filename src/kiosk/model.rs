@@ -2,7 +2,6 @@
 //! and an intake, and the much smaller part a kiosk sees. Missing fields read as empty, so a
 //! gateway with more fields, or fewer, never breaks the app.
 
-use opendental::models::Definition;
 use serde::{Deserialize, Serialize};
 
 use super::i18n::Lang;
@@ -17,6 +16,7 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    #[cfg(test)]
     pub const ALL: [StepKind; 4] = [
         StepKind::Selfie,
         StepKind::CardFront,
@@ -52,15 +52,6 @@ impl StepKind {
             "environment"
         }
     }
-
-    fn default_description(self) -> &'static str {
-        match self {
-            StepKind::Selfie => "Patient photo (kiosk)",
-            StepKind::CardFront => "Insurance card front (kiosk)",
-            StepKind::CardBack => "Insurance card back (kiosk)",
-            StepKind::PhotoId => "Photo ID (kiosk)",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,40 +74,6 @@ pub struct KioskSetup {
 }
 
 impl KioskSetup {
-    /// The gateway's defaults (it applies the same rule at pairing): the selfie goes to the
-    /// category whose usage letters contain `P`, cards and ID to categories named for them when
-    /// there are such, otherwise the first.
-    pub fn defaults(categories: &[Definition]) -> Self {
-        let first = categories.first().map(|c| c.def_num).unwrap_or(0);
-        let named = |words: &[&str]| {
-            categories
-                .iter()
-                .find(|c| words.iter().any(|w| c.item_name.to_lowercase().contains(w)))
-                .map(|c| c.def_num)
-                .unwrap_or(first)
-        };
-        let pictures = categories
-            .iter()
-            .find(|c| c.item_value.contains('P'))
-            .map(|c| c.def_num)
-            .unwrap_or(first);
-        let steps = StepKind::ALL
-            .iter()
-            .map(|&kind| StepSetup {
-                kind,
-                enabled: true,
-                category: match kind {
-                    StepKind::Selfie => pictures,
-                    StepKind::CardFront | StepKind::CardBack => named(&["insurance"]),
-                    StepKind::PhotoId => named(&["photo id", "id card", "identification"]),
-                },
-                img_type: "Photo".into(),
-                description: kind.default_description().into(),
-            })
-            .collect();
-        KioskSetup { steps, idle_seconds: 90 }
-    }
-
     /// What the gateway would refuse, said before sending.
     pub fn problem(&self) -> Option<String> {
         if !self.steps.iter().any(|s| s.enabled) {
@@ -325,37 +282,26 @@ fn ninety() -> u32 {
 mod tests {
     use super::*;
 
-    fn cat(def_num: i64, name: &str, value: &str) -> Definition {
-        Definition {
-            def_num,
-            item_name: name.into(),
-            item_value: value.into(),
-            category: 18,
-            ..Default::default()
+    fn four_steps() -> KioskSetup {
+        KioskSetup {
+            steps: StepKind::ALL
+                .iter()
+                .map(|&kind| StepSetup {
+                    kind,
+                    enabled: true,
+                    category: 13,
+                    img_type: "Photo".into(),
+                    description: format!("{} (kiosk)", kind.staff_name()),
+                })
+                .collect(),
+            idle_seconds: 90,
         }
     }
 
     #[test]
-    fn defaults_send_the_selfie_to_patient_pictures_and_cards_to_their_category() {
-        let cats = vec![
-            cat(14, "X-Rays", "XT"),
-            cat(13, "Patient Pictures", "P"),
-            cat(17, "Insurance Cards", ""),
-            cat(18, "Photo ID", ""),
-        ];
-        let setup = KioskSetup::defaults(&cats);
-        let by_kind = |k| setup.steps.iter().find(|s| s.kind == k).unwrap().category;
-        assert_eq!(by_kind(StepKind::Selfie), 13);
-        assert_eq!(by_kind(StepKind::CardFront), 17);
-        assert_eq!(by_kind(StepKind::CardBack), 17);
-        assert_eq!(by_kind(StepKind::PhotoId), 18);
-        assert_eq!(KioskSetup::defaults(&cats[..1]).steps[0].category, 14);
-        assert_eq!(setup.problem(), None);
-    }
-
-    #[test]
     fn a_setup_the_gateway_would_refuse_is_explained_first() {
-        let mut setup = KioskSetup::defaults(&[cat(13, "Pictures", "P")]);
+        let mut setup = four_steps();
+        assert_eq!(setup.problem(), None);
         setup.steps[1].description = " ".into();
         assert!(setup.problem().unwrap().contains("Insurance card, front"));
         setup.steps[1].description = "x".repeat(256);
@@ -404,7 +350,7 @@ mod tests {
         assert_eq!(status.state, IntakeState::LockedOut);
         assert!(status.ended());
         assert_eq!(status.steps[0].doc_num, Some(12));
-        let setup = KioskSetup::defaults(&[]);
+        let setup = four_steps();
         let json = serde_json::to_value(&setup).unwrap();
         assert_eq!(json["steps"][1]["kind"], "cardFront");
         assert_eq!(json["steps"][0]["imgType"], "Photo");

@@ -10,6 +10,7 @@ use leptos_router::{
 use opendental::{models::Patient, wire::date_or_none, ApiError};
 
 use crate::{
+    pages::kiosk::send::SendToKiosk,
     components::{ErrorNotice, Loading, RequireConnection},
     connection::use_connection,
 };
@@ -71,7 +72,7 @@ fn PatientScreens() -> impl IntoView {
                             <PatientHeader patient=p.clone() />
                             <PatientNav pat_num />
                             // Only behind the gateway: a kiosk never holds keys.
-                            {connection.is_gateway().then(|| view! { <StartKiosk patient=p /> })}
+                            {connection.is_gateway().then(|| view! { <SendToKiosk pat_num /> })}
                             <Outlet />
                         }
                             .into_any()
@@ -118,39 +119,6 @@ fn PatientNav(pat_num: i64) -> impl IntoView {
             <A href=format!("/patients/{pat_num}/documents")>"Documents"</A>
             <A href=format!("/patients/{pat_num}/treatment-plans")>"Treatment plans"</A>
         </nav>
-    }
-}
-
-/// Hands the device to this patient as a kiosk (once the kiosk is set up with a PIN).
-#[component]
-fn StartKiosk(patient: Patient) -> impl IntoView {
-    let kiosk = crate::pages::kiosk::use_kiosk();
-    let search = expect_context::<crate::pages::patient_search::SearchState>();
-    let navigate = leptos_router::hooks::use_navigate();
-    let problem = RwSignal::new(false);
-    let start = move |_| match crate::pages::kiosk::setup::KioskSetup::load().filter(|s| s.has_pin()) {
-        Some(setup) => {
-            search.clear();
-            kiosk.start(&patient, &setup);
-            navigate(
-                "/kiosk",
-                leptos_router::NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
-        }
-        None => problem.set(true),
-    };
-    view! {
-        <div class="kiosk-start">
-            <button type="button" id="start-kiosk" on:click=start>"Hand to patient (kiosk)"</button>
-            <Show when=move || problem.get()>
-                <p class="hint error-text" role="alert">
-                    "Set up the kiosk and its staff PIN first: " <A href="/kiosk-setup">"Kiosk setup"</A>
-                </p>
-            </Show>
-        </div>
     }
 }
 

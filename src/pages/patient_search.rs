@@ -37,16 +37,6 @@ impl SearchState {
             generation: RwSignal::new(0),
         }
     }
-
-    /// Forgets what was searched and found (before the device becomes a kiosk).
-    pub fn clear(&self) {
-        for field in [self.last_name, self.first_name, self.birthdate, self.pat_num] {
-            field.set(String::new());
-        }
-        self.results.set(None);
-        self.generation.update(|g| *g += 1);
-        self.pending.set(false);
-    }
 }
 
 #[component]

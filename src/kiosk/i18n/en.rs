@@ -29,7 +29,7 @@ pub static TEXTS: Texts = Texts {
     day: "Day",
     month: "Month",
     year: "Year",
-    date_hint: "Month / Day / Year, for example 05 / 24 / 1976",
+    date_hint: "Month / Day / Year, for example",
     check: "Continue",
     checking: "Checking…",
     birthdate_incomplete: "Please fill in the day, the month and the year.",
@@ -71,7 +71,6 @@ pub static TEXTS: Texts = Texts {
 
     thanks: |name| format!("Thank you, {name}!"),
     all_set: "You're all set. Please hand the tablet back to the front desk.",
-    some_missing: "Some photos were not sent. Please hand the tablet to the front desk; they will help.",
     done: "Done",
 
     idle_title: "Are you still there?",
@@ -83,8 +82,6 @@ pub static TEXTS: Texts = Texts {
 
     ended_title: "This visit has ended.",
     ended_idle: "The tablet started over after a while without activity.",
-    ended_by_staff: "The front desk ended this visit.",
-    ended_expired: "This visit ran out of time.",
     locked_out: "We could not confirm who you are.",
     see_front_desk: "Please hand this tablet to the front desk.",
 };

@@ -29,7 +29,7 @@ pub static TEXTS: Texts = Texts {
     day: "Día",
     month: "Mes",
     year: "Año",
-    date_hint: "Día / Mes / Año, por ejemplo 24 / 05 / 1976",
+    date_hint: "Día / Mes / Año, por ejemplo",
     check: "Continuar",
     checking: "Comprobando…",
     birthdate_incomplete: "Escriba el día, el mes y el año, por favor.",
@@ -74,7 +74,6 @@ pub static TEXTS: Texts = Texts {
 
     thanks: |name| format!("¡Gracias, {name}!"),
     all_set: "Ya está todo listo. Devuelva la tableta en recepción, por favor.",
-    some_missing: "Algunas fotos no se han enviado. Entregue la tableta en recepción; allí le ayudarán.",
     done: "Terminar",
 
     idle_title: "¿Sigue ahí?",
@@ -86,8 +85,6 @@ pub static TEXTS: Texts = Texts {
 
     ended_title: "Esta visita ha terminado.",
     ended_idle: "La tableta ha vuelto a empezar tras un rato sin actividad.",
-    ended_by_staff: "Recepción ha terminado esta visita.",
-    ended_expired: "Se ha agotado el tiempo de esta visita.",
     locked_out: "No hemos podido confirmar su identidad.",
     see_front_desk: "Entregue esta tableta en recepción, por favor.",
 };

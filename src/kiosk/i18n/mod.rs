@@ -75,7 +75,7 @@ pub struct Texts {
     pub day: &'static str,
     pub month: &'static str,
     pub year: &'static str,
-    /// Example of the order, e.g. "MM / DD / YYYY".
+    /// The order, before an example date (`example_date`).
     pub date_hint: &'static str,
     pub check: &'static str,
     pub checking: &'static str,
@@ -105,7 +105,6 @@ pub struct Texts {
 
     pub thanks: fn(&str) -> String,
     pub all_set: &'static str,
-    pub some_missing: &'static str,
     pub done: &'static str,
 
     pub idle_title: &'static str,
@@ -114,10 +113,21 @@ pub struct Texts {
 
     pub ended_title: &'static str,
     pub ended_idle: &'static str,
-    pub ended_by_staff: &'static str,
-    pub ended_expired: &'static str,
     pub locked_out: &'static str,
     pub see_front_desk: &'static str,
+}
+
+impl Texts {
+    /// "Month / Day / Year, for example 05/24/1976": the hint under the birthdate fields.
+    pub fn date_example(&self) -> String {
+        format!("{} {}", self.date_hint, (self.date)(1976, 5, 24))
+    }
+}
+
+/// Today's date (`Date` in the browser's time zone) in the locale's format.
+pub fn today(t: &Texts) -> String {
+    let now = js_sys::Date::new_0();
+    (t.date)(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
 }
 
 /// The birthdate as the patient typed it (day, month, year in any field order), as the
@@ -182,6 +192,8 @@ mod tests {
         assert_eq!((Lang::Es.texts().date)(1976, 5, 24), "24/05/1976");
         assert_eq!(Lang::En.texts().date_order, DateOrder::MonthDayYear);
         assert_eq!(Lang::Es.texts().date_order, DateOrder::DayMonthYear);
+        assert_eq!(Lang::En.texts().date_example(), "Month / Day / Year, for example 05/24/1976");
+        assert_eq!(Lang::Es.texts().date_example(), "Día / Mes / Año, por ejemplo 24/05/1976");
     }
 
     #[test]
@@ -194,9 +206,8 @@ mod tests {
                 t.birthdate_intro, t.birthdate_legend, t.day, t.month, t.year, t.date_hint, t.check,
                 t.checking, t.birthdate_incomplete, t.birthdate_invalid, t.birthdate_unreachable,
                 t.take_photo, t.choose_photo, t.skip, t.use_photo, t.retake, t.sending, t.offline_photo,
-                t.arrived, t.refused, t.too_large, t.not_sent, t.try_again, t.all_set, t.some_missing,
-                t.done, t.idle_title, t.still_here, t.ended_title, t.ended_idle, t.ended_by_staff,
-                t.ended_expired, t.locked_out, t.see_front_desk,
+                t.arrived, t.refused, t.too_large, t.not_sent, t.try_again, t.all_set,
+                t.done, t.idle_title, t.still_here, t.ended_title, t.ended_idle, t.locked_out, t.see_front_desk,
             ]
         };
         for (a, b) in plain(en).into_iter().zip(plain(es)) {

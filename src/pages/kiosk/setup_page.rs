@@ -1,76 +1,27 @@
-//! Staff set the kiosk up on the device: steps, where each photo goes, the idle timeout and
-//! the PIN that leaves kiosk mode.
+//! One kiosk's setup, held by the gateway: which steps are offered and, per step, the image
+//! category, type and description; and the idle timeout. Takes effect for the next intake.
 
 use std::sync::Arc;
 
 use leptos::{prelude::*, task::spawn_local};
 use opendental::{documents::IMG_TYPES, models::Definition};
 
-use super::setup::{check_idle_seconds, check_pin, KioskSetup};
 use crate::{
-    components::{ErrorNotice, Loading, RequireConnection},
-    connection::use_connection,
-    reference::image_categories,
+    components::ErrorNotice,
+    gateway::kiosk as api,
+    kiosk::model::{check_idle_seconds, KioskInfo},
 };
 
 #[component]
-pub fn KioskSetupPage() -> impl IntoView {
-    if !use_connection().is_gateway() {
-        return view! { <KioskNeedsGateway /> }.into_any();
-    }
-    view! {
-        <RequireConnection>
-            <KioskSetupForm />
-        </RequireConnection>
-    }
-    .into_any()
-}
-
-/// Direct mode: a kiosk would hold this tab's Open Dental keys on a tablet in the waiting room.
-#[component]
-fn KioskNeedsGateway() -> impl IntoView {
-    view! {
-        <section class="page">
-            <h1>"Kiosk setup"</h1>
-            <p id="kiosk-needs-gateway">
-                "The patient-intake kiosk is offered only behind the office's Chairside gateway. "
-                "In direct mode the Open Dental keys are in this browser tab, and a tablet handed to patients must never hold them."
-            </p>
-        </section>
-    }
-}
-
-#[component]
-fn KioskSetupForm() -> impl IntoView {
-    let categories = image_categories();
-    view! {
-        <section class="page">
-            <h1>"Kiosk setup"</h1>
-            <p class="hint">
-                "Saved on this device only. To start a session, open a patient and choose “Hand to patient (kiosk)”."
-            </p>
-            <Suspense fallback=|| view! { <Loading what="Loading image categories…" /> }>
-                {move || Suspend::new(async move {
-                    match categories.await {
-                        Ok(categories) => view! { <SetupForm categories /> }.into_any(),
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
-#[component]
-fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
-    let initial = KioskSetup::load().unwrap_or_else(|| KioskSetup::defaults(&categories));
-    let had_pin = initial.has_pin();
+pub fn SetupForm(kiosk: KioskInfo, categories: Arc<Vec<Definition>>, on_saved: Callback<KioskInfo>) -> impl IntoView {
+    let id = kiosk.id;
+    let initial = kiosk.setup;
     // The idle timeout exactly as typed: checked when complete, never rewritten while typing.
     let idle_text = RwSignal::new(initial.idle_seconds.to_string());
     let idle_problem = RwSignal::new(None::<String>);
     let setup = RwSignal::new(initial);
-    let pin = RwSignal::new(String::new());
     let status = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut next = setup.get_untracked();
@@ -81,46 +32,44 @@ fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
                 return status.set(Some(Err(format!("Not saved. {why}"))));
             }
         }
-        let typed = pin.get_untracked();
-        if !typed.trim().is_empty() || !next.has_pin() {
-            match check_pin(&typed) {
-                Ok(pin_ok) => {
-                    let salt = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
-                    next.set_pin(&pin_ok, &salt);
+        if let Some(why) = next.problem() {
+            return status.set(Some(Err(format!("Not saved. {why}"))));
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::save_setup(id, &next).await;
+            busy.set(false);
+            match result {
+                Ok(info) => {
+                    setup.set(info.setup.clone());
+                    status.set(Some(Ok("Kiosk setup saved. It applies from the next intake.".into())));
+                    on_saved.run(info);
                 }
-                Err(e) => return status.set(Some(Err(e))),
+                Err(message) => status.set(Some(Err(format!("Not saved. {message}")))),
             }
-        }
-        if next.enabled_steps().is_empty() {
-            return status.set(Some(Err("Offer at least one step.".into())));
-        }
-        next.save();
-        setup.set(next);
-        pin.set(String::new());
-        spawn_local(async move { status.set(Some(Ok("Kiosk setup saved on this device.".into()))) });
+        });
     };
     let step_count = setup.with_untracked(|s| s.steps.len());
+    let field_id = move |i: usize, f: &str| format!("kiosk-{id}-step-{i}-{f}");
     view! {
-        <form class="card form kiosk-setup" on:submit=save>
+        <form class="card form kiosk-setup" id=format!("kiosk-{id}-setup") on:submit=save>
             {(0..step_count)
                 .map(|i| {
-                    let kind = setup.with_untracked(|s| s.steps[i].kind);
                     let current = setup.with_untracked(|s| s.steps[i].clone());
-                    let id = |f: &str| format!("step-{i}-{f}");
                     view! {
                         <fieldset>
-                            <legend>{kind.title()}</legend>
+                            <legend>{current.kind.staff_name()}</legend>
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    id=id("enabled")
+                                    id=field_id(i, "enabled")
                                     prop:checked=current.enabled
                                     on:change:target=move |ev| setup.update(|s| s.steps[i].enabled = ev.target().checked())
                                 />
                                 "Offer this step"
                             </label>
-                            <label for=id("category")>"Image category"</label>
-                            <select id=id("category") on:change:target=move |ev| {
+                            <label for=field_id(i, "category")>"Image category"</label>
+                            <select id=field_id(i, "category") on:change:target=move |ev| {
                                 setup.update(|s| s.steps[i].category = ev.target().value().parse().unwrap_or(0))
                             }>
                                 {categories
@@ -128,16 +77,16 @@ fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
                                     .map(|c| view! { <option value=c.def_num.to_string() selected=c.def_num == current.category>{c.item_name.clone()}</option> })
                                     .collect_view()}
                             </select>
-                            <label for=id("type")>"Image type"</label>
-                            <select id=id("type") on:change:target=move |ev| setup.update(|s| s.steps[i].img_type = ev.target().value())>
+                            <label for=field_id(i, "type")>"Image type"</label>
+                            <select id=field_id(i, "type") on:change:target=move |ev| setup.update(|s| s.steps[i].img_type = ev.target().value())>
                                 {IMG_TYPES
                                     .iter()
                                     .map(|t| view! { <option value=*t selected=*t == current.img_type>{*t}</option> })
                                     .collect_view()}
                             </select>
-                            <label for=id("description")>"Description"</label>
+                            <label for=field_id(i, "description")>"Description"</label>
                             <input
-                                id=id("description")
+                                id=field_id(i, "description")
                                 type="text"
                                 prop:value=current.description.clone()
                                 on:input:target=move |ev| setup.update(|s| s.steps[i].description = ev.target().value())
@@ -146,13 +95,14 @@ fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
                     }
                 })
                 .collect_view()}
-            <label for="kiosk-idle">"Start over after this many seconds without a touch"</label>
+            <label for=format!("kiosk-{id}-idle")>"Start over after this many seconds without a touch"</label>
             <input
-                id="kiosk-idle"
+                id=format!("kiosk-{id}-idle")
+                class="kiosk-idle"
                 type="text"
                 inputmode="numeric"
                 autocomplete="off"
-                aria-describedby="kiosk-idle-help"
+                aria-describedby=format!("kiosk-{id}-idle-help")
                 aria-invalid=move || idle_problem.with(Option::is_some).to_string()
                 prop:value=idle_text.get_untracked()
                 on:input:target=move |ev| {
@@ -161,13 +111,11 @@ fn SetupForm(categories: Arc<Vec<Definition>>) -> impl IntoView {
                 }
                 on:blur=move |_| idle_problem.set(check_idle_seconds(&idle_text.get_untracked()).err())
             />
-            <p id="kiosk-idle-help" class=move || if idle_problem.with(Option::is_some) { "hint error-text" } else { "hint" } aria-live="polite">
+            <p id=format!("kiosk-{id}-idle-help") class=move || if idle_problem.with(Option::is_some) { "hint error-text kiosk-idle-help" } else { "hint kiosk-idle-help" } aria-live="polite">
                 {move || idle_problem.get().unwrap_or_else(|| "From 2 to 600 seconds (10 minutes).".into())}
             </p>
-            <label for="kiosk-new-pin">{if had_pin { "New staff PIN (leave empty to keep the current one)" } else { "Staff PIN (4–8 digits), needed to leave kiosk mode" }}</label>
-            <input id="kiosk-new-pin" type="password" inputmode="numeric" autocomplete="new-password" bind:value=pin />
             <div class="actions">
-                <button type="submit" class="primary">"Save kiosk setup"</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>"Save kiosk setup"</button>
             </div>
             {move || match status.get() {
                 Some(Ok(text)) => view! { <p class="notice success" role="status">{text}</p> }.into_any(),
