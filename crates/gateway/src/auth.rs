@@ -35,7 +35,7 @@ pub fn session_cookie(token: &str, https: bool) -> String {
     )
 }
 
-fn clearing_cookie(https: bool) -> String {
+pub(crate) fn clearing_cookie(https: bool) -> String {
     let secure = if https { "; Secure" } else { "" };
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
@@ -79,6 +79,10 @@ pub struct SessionInfo {
     absolute_remaining_secs: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<EndpointInfo>,
+    /// The paired kiosk this device is, if it carries a valid kiosk credential (only in the
+    /// answer to GET /gateway/v1/session).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kiosk: Option<crate::kiosks::KioskRef>,
 }
 
 impl SessionInfo {
@@ -91,6 +95,7 @@ impl SessionInfo {
             idle_remaining_secs: None,
             absolute_remaining_secs: None,
             endpoint: None,
+            kiosk: None,
         }
     }
 
@@ -109,6 +114,7 @@ impl SessionInfo {
                 kind: endpoint.config.kind.id(),
                 label: endpoint.label(),
             }),
+            kiosk: None,
         }
     }
 }
@@ -133,10 +139,11 @@ pub async fn session_status(
     headers: HeaderMap,
 ) -> Response {
     let session = token_from(&headers, client.https).and_then(|t| state.sessions.get(&t, state.clock.now(), false));
-    let info = match session {
+    let mut info = match session {
         Some(s) => SessionInfo::of(&state, &s),
         None => SessionInfo::signed_out(),
     };
+    info.kiosk = crate::kiosks::kiosk_of(&state, &headers, client.https).map(|k| k.reference());
     no_store(Json(info).into_response())
 }
 
@@ -151,7 +158,27 @@ pub async fn sign_in(
     Extension(client): Extension<ClientInfo>,
     Json(form): Json<SignIn>,
 ) -> Result<Response, GatewayError> {
-    let username = form.username.trim().to_owned();
+    let user = check_password(&state, &client, &form.username, form.password).await?;
+    let (token, session) = state.sessions.create(&user, state.clock.now());
+    state.log.line(format!("signed in: user {user:?} from {}", client.ip));
+    let mut response = no_store(Json(SessionInfo::of(&state, &session)).into_response());
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&session_cookie(&token, client.https)).expect("a token is ASCII"),
+    );
+    Ok(response)
+}
+
+/// A staff member's password, checked as sign-in checks it (argon2, a few at a time, the
+/// sign-in brake for the account and the address): the account's name if it is right. Also
+/// what leaves kiosk mode on a tablet.
+pub(crate) async fn check_password(
+    state: &GatewayState,
+    client: &ClientInfo,
+    username: &str,
+    password: String,
+) -> Result<String, GatewayError> {
+    let username = username.trim().to_owned();
     let subjects = [
         format!("user:{}", username.to_lowercase()),
         format!("addr:{}", client.ip),
@@ -173,7 +200,7 @@ pub async fn sign_in(
         .await
         .map_err(|_| GatewayError::Internal("The gateway is shutting down.".into()))?;
     let accounts = state.accounts.clone();
-    let (name, password) = (username.clone(), form.password);
+    let name = username.clone();
     let verified = tokio::task::spawn_blocking(move || accounts.verify(&name, &password))
         .await
         .map_err(|e| GatewayError::Internal(format!("The sign-in check failed: {e}")))?;
@@ -185,14 +212,7 @@ pub async fn sign_in(
         return Err(GatewayError::WrongPassword);
     };
     state.brake.succeeded(&subjects);
-    let (token, session) = state.sessions.create(&user, state.clock.now());
-    state.log.line(format!("signed in: user {user:?} from {}", client.ip));
-    let mut response = no_store(Json(SessionInfo::of(&state, &session)).into_response());
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&session_cookie(&token, client.https)).expect("a token is ASCII"),
-    );
-    Ok(response)
+    Ok(user)
 }
 
 pub async fn sign_out(
@@ -217,17 +237,23 @@ pub async fn sign_out(
 /// Lets only live sessions through. `touch` decides whether the request counts as activity.
 async fn guard(state: &GatewayState, mut req: Request, next: Next, touch: bool) -> Result<Response, GatewayError> {
     let https = req.extensions().get::<ClientInfo>().is_some_and(|c| c.https);
-    let session = token_from(req.headers(), https)
-        .and_then(|t| state.sessions.get(&t, state.clock.now(), touch))
-        .ok_or_else(|| {
-            GatewayError::SignedOut(
-                "You are signed out of Chairside (your session ended or you have not signed in). Sign in again to \
-                 continue."
-                    .into(),
-            )
-        })?;
+    let session = token_from(req.headers(), https).and_then(|t| state.sessions.get(&t, state.clock.now(), touch));
+    let Some(session) = session else {
+        // A kiosk holding only its own credential is told what it is, not asked to sign in.
+        if crate::kiosks::kiosk_of(state, req.headers(), https).is_some() {
+            return Err(GatewayError::Forbidden(crate::kiosks::KIOSK_ONLY.into()));
+        }
+        return Err(signed_out());
+    };
     req.extensions_mut().insert(session);
     Ok(next.run(req).await)
+}
+
+pub(crate) fn signed_out() -> GatewayError {
+    GatewayError::SignedOut(
+        "You are signed out of Chairside (your session ended or you have not signed in). Sign in again to continue."
+            .into(),
+    )
 }
 
 /// For Open Dental requests and "stay signed in": these are activity.

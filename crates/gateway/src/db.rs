@@ -1,4 +1,4 @@
-//! The gateway's own SQLite database: staff accounts and the audit log. One connection,
+//! The gateway's own SQLite database: staff accounts, paired kiosks and the audit log. One connection,
 //! shared behind a mutex; the audit writer batches its inserts (see `audit.rs`).
 
 use std::path::Path;
@@ -26,6 +26,16 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
 CREATE INDEX IF NOT EXISTS audit_patient ON audit (pat_num, time);
+CREATE TABLE IF NOT EXISTS kiosks (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    paired_by   TEXT NOT NULL,
+    paired_at   TEXT NOT NULL,
+    last_seen   TEXT,
+    setup       TEXT NOT NULL,
+    revoked_at  TEXT
+);
 ";
 
 #[derive(Clone)]

@@ -17,6 +17,14 @@ pub enum GatewayError {
     Forbidden(String),
     BadRequest(String),
     NotFound(String),
+    /// A kiosk credential that is unknown or revoked: the caller clears the cookie.
+    NotAKiosk(String),
+    Conflict(String),
+    /// The thing asked about has ended for good (a kiosk intake).
+    Gone(String),
+    TooLarge(String),
+    UnsupportedType(String),
+    Unprocessable(String),
     /// Something this gateway is not set up to do.
     Unavailable(String),
     /// No Open Dental endpoint answered; nothing was changed.
@@ -37,6 +45,12 @@ impl GatewayError {
             GatewayError::Forbidden(_) => StatusCode::FORBIDDEN,
             GatewayError::BadRequest(_) => StatusCode::BAD_REQUEST,
             GatewayError::NotFound(_) => StatusCode::NOT_FOUND,
+            GatewayError::NotAKiosk(_) => StatusCode::UNAUTHORIZED,
+            GatewayError::Conflict(_) => StatusCode::CONFLICT,
+            GatewayError::Gone(_) => StatusCode::GONE,
+            GatewayError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            GatewayError::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            GatewayError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             GatewayError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             GatewayError::Unreachable(_) => StatusCode::BAD_GATEWAY,
             GatewayError::OutcomeUnknown { status, .. } => *status,
@@ -54,6 +68,12 @@ impl GatewayError {
             | GatewayError::Forbidden(m)
             | GatewayError::BadRequest(m)
             | GatewayError::NotFound(m)
+            | GatewayError::NotAKiosk(m)
+            | GatewayError::Conflict(m)
+            | GatewayError::Gone(m)
+            | GatewayError::TooLarge(m)
+            | GatewayError::UnsupportedType(m)
+            | GatewayError::Unprocessable(m)
             | GatewayError::Unavailable(m)
             | GatewayError::Unreachable(m)
             | GatewayError::Internal(m) => m.clone(),

@@ -19,7 +19,10 @@ pub mod error;
 pub mod files_site;
 pub mod idempotency;
 pub mod incoming;
+pub mod intake;
 pub mod keys;
+pub mod kiosk_api;
+pub mod kiosks;
 pub mod proxy;
 pub mod security;
 pub mod sessions;
@@ -34,7 +37,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 use chairside_sandbox::serving::{local_url, Serving};
 
@@ -51,7 +54,27 @@ pub fn app(state: GatewayState) -> Router {
         .route("/gateway/v1/session/refresh", post(auth::refresh))
         .route("/gateway/v1/documents/{doc_num}/file", get(files_site::document_file))
         .route("/gateway/v1/mounts/{mount_num}/image", get(files_site::mount_image))
+        .route("/gateway/v1/kiosks", post(kiosks::pair).get(kiosks::list))
+        .route("/gateway/v1/kiosks/{id}/setup", put(kiosks::put_setup))
+        .route("/gateway/v1/kiosks/{id}", delete(kiosks::revoke))
+        .route("/gateway/v1/kiosks/{id}/intakes", post(kiosks::send_intake))
+        .route("/gateway/v1/intakes/{id}", get(kiosks::intake_status))
+        .route("/gateway/v1/intakes/{id}/events", get(kiosks::intake_events))
+        .route("/gateway/v1/intakes/{id}/cancel", post(kiosks::cancel_intake))
         .route_layer(from_fn_with_state(state.clone(), auth::require_session));
+    // A paired kiosk's own narrow API: never Open Dental's.
+    let kiosk = Router::new()
+        .route("/gateway/v1/kiosk", get(kiosk_api::current))
+        .route("/gateway/v1/kiosk/events", get(kiosk_api::events))
+        .route("/gateway/v1/kiosk/intake/{id}/birthdate", post(kiosk_api::birthdate))
+        .route("/gateway/v1/kiosk/intake/{id}/photos/{kind}", put(kiosk_api::photo))
+        .route("/gateway/v1/kiosk/intake/{id}/steps/{kind}/skip", post(kiosk_api::skip))
+        .route("/gateway/v1/kiosk/intake/{id}/finish", post(kiosk_api::finish))
+        .route("/gateway/v1/kiosk/intake/{id}/abandon", post(kiosk_api::abandon))
+        .route("/gateway/v1/kiosk/intake/{id}/activity", post(kiosk_api::activity))
+        .route("/gateway/v1/kiosk/exit", post(kiosk_api::exit))
+        .route("/gateway/v1/kiosk/intakes", post(kiosk_api::start_here))
+        .route_layer(from_fn_with_state(state.clone(), kiosk_api::require_kiosk));
     // Looking at the queue needs a session but is not activity.
     let quiet = Router::new()
         .route("/gateway/v1/queue", get(auth::queue))
@@ -62,6 +85,7 @@ pub fn app(state: GatewayState) -> Router {
         .route("/gateway/v1/sign-out", post(auth::sign_out));
     Router::new()
         .merge(active)
+        .merge(kiosk)
         .merge(quiet)
         .merge(open)
         .fallback(serve_app)
@@ -104,6 +128,18 @@ impl Gateway {
             None => None,
         };
         let state = GatewayState::new(config, keys, options, files_site)?;
+        // Kiosk intakes whose time is up end even when no kiosk asks, so staff see it.
+        let weak = state.downgrade();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(kiosks::SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(state) = GatewayState::upgrade(&weak) else {
+                    break;
+                };
+                kiosks::sweep(&state);
+            }
+        });
         if !state.app.has_index() {
             state.log.line(format!(
                 "{} has no index.html: build the app with `trunk build --release`",

@@ -206,7 +206,7 @@ fn check_request(state: &GatewayState, method: &Method, path: &str, body: &[u8])
 
 /// An upload with an Idempotency-Key: a key already answered gets that answer again, and the
 /// file is not sent twice. A new key is claimed at once, so the file streams upstream.
-async fn send_once_per_key(
+pub(crate) async fn send_once_per_key(
     state: &GatewayState,
     session: &Session,
     key: &str,

@@ -70,6 +70,9 @@ pub struct Inner {
     /// Password checks (argon2) running at once.
     pub password_checks: Semaphore,
     pub sessions: Sessions,
+    /// Paired kiosks (in the database) and their intakes (in memory).
+    pub kiosks: crate::kiosks::Kiosks,
+    pub intakes: crate::intake::Intakes,
     pub clock: Clock,
     pub accounts: Accounts,
     pub brake: SignInBrake,
@@ -83,6 +86,17 @@ pub struct Inner {
 
 #[derive(Clone)]
 pub struct GatewayState(Arc<Inner>);
+
+impl GatewayState {
+    /// A handle for background work that must not keep the gateway alive (the kiosk sweep).
+    pub fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.0)
+    }
+
+    pub fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<GatewayState> {
+        weak.upgrade().map(GatewayState)
+    }
+}
 
 impl Deref for GatewayState {
     type Target = Inner;
@@ -128,6 +142,8 @@ impl GatewayState {
             unsure: Default::default(),
             sessions: Sessions::new(config.idle_timeout(), config.absolute_lifetime()),
             clock: Clock::default(),
+            kiosks: crate::kiosks::Kiosks::new(db.clone()),
+            intakes: Default::default(),
             accounts: Accounts::new(db.clone()),
             brake: SignInBrake::default(),
             audit: AuditLog::start(db),

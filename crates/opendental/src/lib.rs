@@ -9,6 +9,7 @@ pub mod connection;
 pub mod documents;
 pub mod error;
 pub mod fetchable;
+pub mod kiosk;
 pub mod models;
 pub mod paging;
 pub mod query;
