@@ -209,7 +209,7 @@ pub async fn put_photo(
     key: &str,
     on_progress: impl Fn(f64, f64) + 'static,
 ) -> Outcome {
-    let url = format!("{KIOSK}/intake/{intake}/photos/{}", kind.wire());
+    let url = format!("{KIOSK}/intake/{intake}/photos/{}", kind.id());
     let headers = [
         ("Content-Type", content_type.to_owned()),
         ("Idempotency-Key", key.to_owned()),
@@ -220,7 +220,7 @@ pub async fn put_photo(
 }
 
 pub async fn skip_step(intake: &str, kind: StepKind) -> Result<(), KioskError> {
-    let url = format!("{KIOSK}/intake/{intake}/steps/{}/skip", kind.wire());
+    let url = format!("{KIOSK}/intake/{intake}/steps/{}/skip", kind.id());
     kiosk_call(Request::post(&url), None).await.map(drop)
 }
 

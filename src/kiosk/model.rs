@@ -2,40 +2,22 @@
 //! and an intake, and the much smaller part a kiosk sees. Missing fields read as empty, so a
 //! gateway with more fields, or fewer, never breaks the app.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::i18n::Lang;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum StepKind {
-    Selfie,
-    CardFront,
-    CardBack,
-    PhotoId,
+pub use opendental::kiosk::{KioskSetup, StepKind};
+
+/// What the app says of a step (the kinds themselves are shared with the gateway).
+pub trait StepLabels {
+    /// For staff (setup form, progress panel); patients read `Texts::step_title`.
+    fn staff_name(self) -> &'static str;
+    /// The front camera for the selfie, the back one for documents.
+    fn camera(self) -> &'static str;
 }
 
-impl StepKind {
-    #[cfg(test)]
-    pub const ALL: [StepKind; 4] = [
-        StepKind::Selfie,
-        StepKind::CardFront,
-        StepKind::CardBack,
-        StepKind::PhotoId,
-    ];
-
-    /// As in the gateway's URLs (`…/photos/cardFront`).
-    pub fn wire(self) -> &'static str {
-        match self {
-            StepKind::Selfie => "selfie",
-            StepKind::CardFront => "cardFront",
-            StepKind::CardBack => "cardBack",
-            StepKind::PhotoId => "photoId",
-        }
-    }
-
-    /// For staff (setup form, progress panel); patients read `Texts::step_title`.
-    pub fn staff_name(self) -> &'static str {
+impl StepLabels for StepKind {
+    fn staff_name(self) -> &'static str {
         match self {
             StepKind::Selfie => "Patient photo",
             StepKind::CardFront => "Insurance card, front",
@@ -44,8 +26,7 @@ impl StepKind {
         }
     }
 
-    /// The front camera for the selfie, the back one for documents.
-    pub fn camera(self) -> &'static str {
+    fn camera(self) -> &'static str {
         if self == StepKind::Selfie {
             "user"
         } else {
@@ -54,51 +35,8 @@ impl StepKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepSetup {
-    pub kind: StepKind,
-    pub enabled: bool,
-    /// DefNum of the image category (Category 18).
-    pub category: i64,
-    pub img_type: String,
-    pub description: String,
-}
-
-/// One kiosk's setup, held by the gateway.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KioskSetup {
-    pub steps: Vec<StepSetup>,
-    pub idle_seconds: u32,
-}
-
-impl KioskSetup {
-    /// What the gateway would refuse, said before sending.
-    pub fn problem(&self) -> Option<String> {
-        if !self.steps.iter().any(|s| s.enabled) {
-            return Some("Offer at least one step.".into());
-        }
-        if let Some(s) = self.steps.iter().find(|s| s.enabled && s.category <= 0) {
-            return Some(format!("Choose an image category for “{}”.", s.kind.staff_name()));
-        }
-        if let Some(s) = self
-            .steps
-            .iter()
-            .find(|s| s.description.trim().is_empty() || s.description.chars().count() > 255)
-        {
-            return Some(format!(
-                "The description of “{}” needs 1 to 255 characters.",
-                s.kind.staff_name()
-            ));
-        }
-        None
-    }
-}
-
 /// How long a kiosk may sit untouched before it starts over, in seconds.
-pub const IDLE_SECONDS_MIN: u32 = 2;
-pub const IDLE_SECONDS_MAX: u32 = 600;
+pub use opendental::kiosk::{MAX_IDLE_SECONDS as IDLE_SECONDS_MAX, MIN_IDLE_SECONDS as IDLE_SECONDS_MIN};
 
 /// The idle timeout as typed, once complete (on leaving the field, or saving; never while it is
 /// typed), or why it is not allowed.
@@ -282,39 +220,6 @@ fn ninety() -> u32 {
 mod tests {
     use super::*;
 
-    fn four_steps() -> KioskSetup {
-        KioskSetup {
-            steps: StepKind::ALL
-                .iter()
-                .map(|&kind| StepSetup {
-                    kind,
-                    enabled: true,
-                    category: 13,
-                    img_type: "Photo".into(),
-                    description: format!("{} (kiosk)", kind.staff_name()),
-                })
-                .collect(),
-            idle_seconds: 90,
-        }
-    }
-
-    #[test]
-    fn a_setup_the_gateway_would_refuse_is_explained_first() {
-        let mut setup = four_steps();
-        assert_eq!(setup.problem(), None);
-        setup.steps[1].description = " ".into();
-        assert!(setup.problem().unwrap().contains("Insurance card, front"));
-        setup.steps[1].description = "x".repeat(256);
-        assert!(setup.problem().unwrap().contains("1 to 255"));
-        setup.steps[1].description = "ok".into();
-        setup.steps[2].category = 0;
-        assert!(setup.problem().unwrap().contains("image category"));
-        for s in &mut setup.steps {
-            s.enabled = false;
-        }
-        assert_eq!(setup.problem().as_deref(), Some("Offer at least one step."));
-    }
-
     #[test]
     fn the_idle_timeout_is_a_whole_number_of_seconds_in_range_as_typed() {
         assert_eq!(check_idle_seconds("120"), Ok(120));
@@ -350,10 +255,7 @@ mod tests {
         assert_eq!(status.state, IntakeState::LockedOut);
         assert!(status.ended());
         assert_eq!(status.steps[0].doc_num, Some(12));
-        let setup = four_steps();
-        let json = serde_json::to_value(&setup).unwrap();
-        assert_eq!(json["steps"][1]["kind"], "cardFront");
-        assert_eq!(json["steps"][0]["imgType"], "Photo");
-        assert_eq!(json["idleSeconds"], 90);
+        assert_eq!(StepKind::CardFront.camera(), "environment");
+        assert_eq!(StepKind::Selfie.camera(), "user");
     }
 }

@@ -378,10 +378,10 @@ async fn screenshots() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "benchmark: run by scripts/bench"]
 async fn bench_kiosk_photo_to_uploaded() {
-    let b = Browser::start().await;
+    let desk = Browser::start().await;
+    let b = crate::kiosk::set_up_kiosk(&desk, 120).await;
     b.client.set_window_size(768, 1024).await.unwrap();
-    crate::kiosk::set_up_kiosk(&b, 120).await;
-    crate::kiosk::start_for_jane(&b).await;
+    crate::kiosk::start_for_jane(&desk, &b).await;
 
     let dir = TempDir::new("kiosk-bench");
     let path = dir.0.join("phone.jpg");
@@ -414,4 +414,5 @@ async fn bench_kiosk_photo_to_uploaded() {
         started.elapsed().as_millis()
     );
     b.close().await;
+    desk.close().await;
 }

@@ -31,10 +31,26 @@ pub struct Browser {
     pub sandbox: Sandbox,
     /// The gateway in front of the sandbox; `None` in direct mode.
     pub gateway: Option<Gateway>,
-    pub client: Client,
+    /// The first browser (its helpers are `Session`'s, reached through `Deref`).
+    session: Session,
     _gateway_data: Option<TempDir>,
+}
+
+/// One Chromium with its own profile (cookies, storage) on the same Chairside: a second one
+/// is another device (`Browser::another_device`), such as the kiosk tablet beside the desk.
+pub struct Session {
+    pub client: Client,
+    base: String,
     _driver: Child,
     _profile: TempDir,
+}
+
+impl std::ops::Deref for Browser {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
 }
 
 pub fn dist_dir() -> PathBuf {
@@ -142,6 +158,43 @@ impl Browser {
     }
 
     async fn launch(sandbox: Sandbox, gateway: Option<Gateway>) -> Browser {
+        let base = match &gateway {
+            Some(gateway) => gateway.url(),
+            None => sandbox.url(),
+        };
+        Browser {
+            sandbox,
+            gateway,
+            session: Session::launch(base).await,
+            _gateway_data: None,
+        }
+    }
+
+    /// Another device on the same Chairside: a fresh Chromium with its own profile.
+    pub async fn another_device(&self) -> Session {
+        Session::launch(self.base_url()).await
+    }
+
+    /// Where the browser reaches Chairside: the gateway, or the sandbox in direct mode.
+    pub fn base_url(&self) -> String {
+        match &self.gateway {
+            Some(gateway) => gateway.url(),
+            None => self.sandbox.url(),
+        }
+    }
+
+    /// Ready to work: signed in to the gateway, or (direct mode) connected with the demo keys.
+    pub async fn connect_with_demo_keys(&self) {
+        if self.gateway.is_some() {
+            return self.sign_in().await;
+        }
+        self.connect(DEV_KEY, CUST_KEY).await;
+        self.wait_for_text(".test-result", "Connected.").await;
+    }
+}
+
+impl Session {
+    async fn launch(base: String) -> Session {
         let port = free_port();
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
             .arg(format!("--port={port}"))
@@ -181,26 +234,16 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("chromium session starts");
-        Browser {
-            sandbox,
-            gateway,
+        Session {
             client,
-            _gateway_data: None,
+            base,
             _driver: driver,
             _profile: profile,
         }
     }
 
-    /// Where the browser reaches Chairside: the gateway, or the sandbox in direct mode.
-    pub fn base_url(&self) -> String {
-        match &self.gateway {
-            Some(gateway) => gateway.url(),
-            None => self.sandbox.url(),
-        }
-    }
-
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url(), path)
+        format!("{}{}", self.base, path)
     }
 
     pub async fn goto(&self, path: &str) {
@@ -315,15 +358,6 @@ impl Browser {
         self.find("button[type=submit]").await.click().await.unwrap();
     }
 
-    /// Ready to work: signed in to the gateway, or (direct mode) connected with the demo keys.
-    pub async fn connect_with_demo_keys(&self) {
-        if self.gateway.is_some() {
-            return self.sign_in().await;
-        }
-        self.connect(DEV_KEY, CUST_KEY).await;
-        self.wait_for_text(".test-result", "Connected.").await;
-    }
-
     /// Signs in on the gateway's sign-in screen as the staff account.
     pub async fn sign_in(&self) {
         self.goto("/patients").await;
@@ -333,6 +367,9 @@ impl Browser {
         self.find("#sign-out").await;
     }
 
+}
+
+impl Browser {
     /// How many requests the sandbox has logged that start with `prefix` ("POST /documents/Upload").
     pub fn requests_starting(&self, prefix: &str) -> usize {
         self.sandbox
@@ -379,6 +416,12 @@ impl Browser {
         (rounds.pop().unwrap(), warm)
     }
 
+    pub async fn close(self) {
+        self.session.close().await;
+    }
+}
+
+impl Session {
     /// Browser console entries at level SEVERE (uncaught errors, panics, failed loads)
     /// since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
@@ -396,8 +439,29 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let Browser { client, .. } = self;
+        let Session { client, .. } = self;
         let _ = client.close().await;
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_owned(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
+    /// Cuts this browser's network (as a dropped Wi-Fi would) or gives it back.
+    pub async fn set_offline(&self, offline: bool) {
+        self.cdp("Network.enable", json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+        )
+        .await;
     }
 }
 
@@ -412,5 +476,25 @@ impl fantoccini::wd::WebDriverCompatibleCommand for GetBrowserLog {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// ChromeDriver's CDP passthrough (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
     }
 }

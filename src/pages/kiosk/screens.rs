@@ -1,7 +1,7 @@
 //! The patient's screens: each renders the machine's state in the patient's language and
 //! forwards what the patient does as an event. Targets are at least 64 px (style/main.css).
 
-use leptos::{ev, prelude::*};
+use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 
 use super::runtime::use_kiosk;
@@ -10,6 +10,7 @@ use crate::{
     kiosk::{
         i18n::{birthdate_iso, DateOrder, Lang, Texts},
         machine::{BirthdateError, EndReason, Event, Phase},
+        model::StepLabels,
     },
 };
 
@@ -81,7 +82,9 @@ pub fn Welcome() -> impl IntoView {
 #[component]
 pub fn Birthdate() -> impl IntoView {
     let kiosk = use_kiosk();
-    let (day, month, year) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // Read from the fields when sent: what is on screen is what goes, however it was typed.
+    let (day, month, year) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    let typed = |field: NodeRef<html::Input>| field.get_untracked().map(|i| i.value()).unwrap_or_default();
     let checking = move || kiosk.machine.with(|m| m.intake.as_ref().is_some_and(|i| i.checking));
     let error = move || {
         let t = texts();
@@ -95,10 +98,9 @@ pub fn Birthdate() -> impl IntoView {
     };
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        let typed = birthdate_iso(&day.get_untracked(), &month.get_untracked(), &year.get_untracked());
-        kiosk.send(Event::SubmitBirthdate(typed));
+        kiosk.send(Event::SubmitBirthdate(birthdate_iso(&typed(day), &typed(month), &typed(year))));
     };
-    let field = move |id: &'static str, value: RwSignal<String>, label: fn(&Texts) -> &'static str, size: u32| {
+    let field = move |id: &'static str, value: NodeRef<html::Input>, label: fn(&Texts) -> &'static str, size: u32| {
         view! {
             <div class="kiosk-date-part">
                 <label for=id>{move || label(texts())}</label>
@@ -110,7 +112,7 @@ pub fn Birthdate() -> impl IntoView {
                     maxlength=size
                     size=size
                     class=format!("kiosk-date-{size}")
-                    bind:value=value
+                    node_ref=value
                 />
             </div>
         }

@@ -9,7 +9,7 @@ use web_sys::{EventSource, MessageEvent};
 use crate::{
     components::{ErrorNotice, Loading, ModalDialog},
     gateway::kiosk as api,
-    kiosk::model::{IntakeStatus, StepStatus},
+    kiosk::model::{IntakeStatus, StepLabels, StepStatus},
 };
 
 #[component]
@@ -141,7 +141,7 @@ fn IntakeProgress(initial: IntakeStatus) -> impl IntoView {
                         _ => "waiting",
                     };
                     view! {
-                        <li data-kind=step.kind.wire() data-status=text>{format!("{}: {text}", step.kind.staff_name())}</li>
+                        <li data-kind=step.kind.id() data-status=text>{format!("{}: {text}", step.kind.staff_name())}</li>
                     }
                 }).collect_view())}
             </ul>

@@ -9,7 +9,7 @@ use opendental::{documents::IMG_TYPES, models::Definition};
 use crate::{
     components::ErrorNotice,
     gateway::kiosk as api,
-    kiosk::model::{check_idle_seconds, KioskInfo},
+    kiosk::model::{check_idle_seconds, KioskInfo, StepLabels},
 };
 
 #[component]
@@ -32,7 +32,7 @@ pub fn SetupForm(kiosk: KioskInfo, categories: Arc<Vec<Definition>>, on_saved: C
                 return status.set(Some(Err(format!("Not saved. {why}"))));
             }
         }
-        if let Some(why) = next.problem() {
+        if let Some(why) = next.validate().err() {
             return status.set(Some(Err(format!("Not saved. {why}"))));
         }
         busy.set(true);
