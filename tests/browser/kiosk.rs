@@ -464,6 +464,26 @@ async fn staff_can_start_an_intake_on_the_tablet_itself_and_leave_no_session_the
 #[tokio::test(flavor = "multi_thread")]
 async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_network() {
     let b = Browser::start().await;
+    b.goto("/").await;
+    b.find("#sign-in").await;
+    // Linked from the page, served by the gateway and revalidated (not cached for a year).
+    let linked = b.script("return document.querySelector('link[rel=manifest]').getAttribute('href')").await;
+    assert_eq!(linked, json!("/manifest.webmanifest"));
+    let headers = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             Promise.all(['/manifest.webmanifest', '/kiosk-sw.js'].map(p => fetch(p).then(r =>
+               [r.status, r.headers.get('cache-control'), r.headers.get('content-type')]))).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(headers[0][0], 200);
+    assert_eq!(headers[0][1], "no-cache");
+    assert_eq!(headers[1][0], 200);
+    assert_eq!(headers[1][1], "no-cache", "a service worker must never be stuck in a cache");
+    assert!(headers[1][2].as_str().unwrap().starts_with("text/javascript"));
     let manifest = fetch_json(&b, "/manifest.webmanifest").await;
     assert_eq!(manifest["start_url"], "/kiosk");
     assert_eq!(manifest["display"], "fullscreen");
