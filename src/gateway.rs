@@ -471,7 +471,10 @@ mod tests {
             panic!("gateway")
         };
         assert!(!k.signed_in);
-        assert_eq!(k.kiosk.map(|k| (k.id, k.name)), Some((3, "Front desk tablet".to_owned())));
+        assert_eq!(
+            k.kiosk.map(|k| (k.id, k.name)),
+            Some((3, "Front desk tablet".to_owned()))
+        );
 
         // trunk serve and the sandbox answer with the app's index.html; elsewhere a 404.
         assert_eq!(mode_from_response(200, "<!doctype html><html></html>"), Mode::Direct);

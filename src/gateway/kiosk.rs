@@ -88,7 +88,12 @@ async fn read<T: DeserializeOwned>(response: Response, ok: u16) -> Result<T, Str
 }
 
 async fn send_json(request: RequestBuilder, body: &impl Serialize) -> Result<Response, String> {
-    no_store(request).json(body).map_err(network)?.send().await.map_err(network)
+    no_store(request)
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)
 }
 
 // ---- Staff ----
@@ -114,7 +119,11 @@ pub async fn kiosks() -> Result<Vec<KioskInfo>, String> {
 }
 
 pub async fn save_setup(kiosk: i64, setup: &KioskSetup) -> Result<KioskInfo, String> {
-    read(send_json(Request::put(&format!("{KIOSKS}/{kiosk}/setup")), setup).await?, 200).await
+    read(
+        send_json(Request::put(&format!("{KIOSKS}/{kiosk}/setup")), setup).await?,
+        200,
+    )
+    .await
 }
 
 pub async fn revoke(kiosk: i64) -> Result<(), String> {
@@ -214,7 +223,15 @@ pub async fn put_photo(
         ("Content-Type", content_type.to_owned()),
         ("Idempotency-Key", key.to_owned()),
     ];
-    let answer = xhr_send("PUT", &url, &headers, photo, Rc::new(on_progress), &UploadCancel::default()).await;
+    let answer = xhr_send(
+        "PUT",
+        &url,
+        &headers,
+        photo,
+        Rc::new(on_progress),
+        &UploadCancel::default(),
+    )
+    .await;
     let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
     Outcome::from_status(answer.ok().map(|a| a.status), online)
 }
@@ -268,7 +285,10 @@ mod tests {
 
     #[test]
     fn refusals_show_the_gateways_sentence() {
-        assert_eq!(refusal(409, "Jane is at that kiosk (sent by frontdesk)."), "Jane is at that kiosk (sent by frontdesk).");
+        assert_eq!(
+            refusal(409, "Jane is at that kiosk (sent by frontdesk)."),
+            "Jane is at that kiosk (sent by frontdesk)."
+        );
         assert_eq!(refusal(422, r#"{"message":"No step.","triesLeft":2}"#), "No step.");
         assert_eq!(refusal(410, ""), "This visit has ended.");
         assert!(refusal(502, "<html>").contains("HTTP 502"));

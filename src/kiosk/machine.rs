@@ -155,17 +155,33 @@ pub enum Event {
     ChooseLanguage(Lang),
     Start,
     SubmitBirthdate(Result<String, BirthdateProblem>),
-    Birthdate { intake: String, answer: BirthdateAnswer },
+    Birthdate {
+        intake: String,
+        answer: BirthdateAnswer,
+    },
     /// A photo was taken for the current step, with a new Idempotency-Key.
-    PhotoTaken { key: String },
+    PhotoTaken {
+        key: String,
+    },
     Retake,
     UsePhoto,
     TryAgain,
     Skip,
-    Upload { intake: String, step: usize, key: String, outcome: Outcome },
-    RetryDue { intake: String, step: usize, key: String },
+    Upload {
+        intake: String,
+        step: usize,
+        key: String,
+        outcome: Outcome,
+    },
+    RetryDue {
+        intake: String,
+        step: usize,
+        key: String,
+    },
     /// A request about the intake answered 410.
-    Gone { intake: String },
+    Gone {
+        intake: String,
+    },
     /// "Done" on the last screen.
     Finished,
     Touch,
@@ -175,13 +191,35 @@ pub enum Event {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    CheckBirthdate { intake: String, birthdate: String },
-    Upload { intake: String, step: usize, kind: StepKind, key: String },
-    RetryAfter { ms: u32, intake: String, step: usize, key: String },
-    SkipStep { intake: String, kind: StepKind },
-    Finish { intake: String },
-    Abandon { intake: String },
-    Activity { intake: String },
+    CheckBirthdate {
+        intake: String,
+        birthdate: String,
+    },
+    Upload {
+        intake: String,
+        step: usize,
+        kind: StepKind,
+        key: String,
+    },
+    RetryAfter {
+        ms: u32,
+        intake: String,
+        step: usize,
+        key: String,
+    },
+    SkipStep {
+        intake: String,
+        kind: StepKind,
+    },
+    Finish {
+        intake: String,
+    },
+    Abandon {
+        intake: String,
+    },
+    Activity {
+        intake: String,
+    },
     /// Drop this step's photo (and revoke its object URL).
     DropPhoto(usize),
     /// Drop every photo, revoke every object URL, replace the history entry.
@@ -256,7 +294,10 @@ impl Machine {
                 self.birthdate_answer(answer, now, &mut fx)
             }
             Event::PhotoTaken { key } => self.on_current_step(&mut fx, |step, _, _, _| {
-                if matches!(step.phase, Phase::Capture | Phase::Preview | Phase::Refused { .. } | Phase::NotSent) {
+                if matches!(
+                    step.phase,
+                    Phase::Capture | Phase::Preview | Phase::Refused { .. } | Phase::NotSent
+                ) {
                     step.phase = Phase::Preview;
                     step.key = Some(key);
                 }
@@ -397,11 +438,7 @@ impl Machine {
     }
 
     /// Runs `change` on the step on screen.
-    fn on_current_step(
-        &mut self,
-        fx: &mut Vec<Effect>,
-        change: impl FnOnce(&mut Step, usize, &str, &mut Vec<Effect>),
-    ) {
+    fn on_current_step(&mut self, fx: &mut Vec<Effect>, change: impl FnOnce(&mut Step, usize, &str, &mut Vec<Effect>)) {
         let Screen::Step(index) = self.screen else { return };
         if let Some(intake) = self.intake.as_mut() {
             if let Some(step) = intake.steps.get_mut(index) {
@@ -414,7 +451,11 @@ impl Machine {
         let Screen::Step(index) = self.screen else { return };
         let Some(intake) = self.intake.as_mut() else { return };
         let id = intake.id.clone();
-        let Some(step) = intake.steps.get_mut(index).filter(|s| !matches!(s.phase, Phase::Sending { .. })) else {
+        let Some(step) = intake
+            .steps
+            .get_mut(index)
+            .filter(|s| !matches!(s.phase, Phase::Sending { .. }))
+        else {
             return;
         };
         step.phase = Phase::Skipped;
@@ -433,7 +474,9 @@ impl Machine {
         let online = self.online;
         let Some(intake) = self.intake.as_mut() else { return };
         let id = intake.id.clone();
-        let Some(step) = intake.steps.get_mut(index) else { return };
+        let Some(step) = intake.steps.get_mut(index) else {
+            return;
+        };
         let Phase::Sending { attempt } = step.phase else { return };
         if step.key.as_deref() != Some(key) {
             return;

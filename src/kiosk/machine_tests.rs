@@ -106,7 +106,10 @@ fn starting_without_the_network_waits_for_it_then_reconnects() {
 fn the_birthdate_goes_to_the_gateway_and_its_tries_are_the_gateways() {
     let mut m = Machine::new(true);
     m.handle(state(Some(intake("a", "en", &TWO))), 0.0);
-    assert!(m.handle(Event::SubmitBirthdate(Ok("x".into())), 0.0).is_empty(), "not on screen yet");
+    assert!(
+        m.handle(Event::SubmitBirthdate(Ok("x".into())), 0.0).is_empty(),
+        "not on screen yet"
+    );
     m.handle(Event::Start, 0.0);
     // Incomplete or impossible dates are said at once and never sent.
     assert!(m
@@ -126,7 +129,8 @@ fn the_birthdate_goes_to_the_gateway_and_its_tries_are_the_gateways() {
     );
     assert!(m.intake.as_ref().unwrap().checking);
     assert!(
-        m.handle(Event::SubmitBirthdate(Ok("1976-05-24".into())), 0.0).is_empty(),
+        m.handle(Event::SubmitBirthdate(Ok("1976-05-24".into())), 0.0)
+            .is_empty(),
         "one check at a time"
     );
     m.handle(birthdate(BirthdateAnswer::Wrong { tries_left: 2 }), 0.0);
@@ -136,7 +140,10 @@ fn the_birthdate_goes_to_the_gateway_and_its_tries_are_the_gateways() {
     assert_eq!(m.screen, Screen::Birthdate);
     m.handle(Event::SubmitBirthdate(Ok("1976-05-23".into())), 0.0);
     m.handle(birthdate(BirthdateAnswer::Unreachable), 0.0);
-    assert_eq!(m.intake.as_ref().unwrap().birthdate_error, Some(BirthdateError::Unreachable));
+    assert_eq!(
+        m.intake.as_ref().unwrap().birthdate_error,
+        Some(BirthdateError::Unreachable)
+    );
     // An answer about another intake changes nothing.
     m.handle(
         Event::Birthdate {
@@ -194,7 +201,10 @@ fn a_photo_is_previewed_retaken_with_a_new_key_and_sent_with_its_own() {
     assert_eq!(m.handle(Event::UsePhoto, 0.0), [sent(0, "k2", StepKind::Selfie)]);
     assert_eq!(phase(&m, 0), Phase::Sending { attempt: 1 });
     assert!(m.handle(Event::UsePhoto, 0.0).is_empty(), "sent once");
-    assert!(m.handle(Event::Skip, 0.0).is_empty(), "no skipping while it is on its way");
+    assert!(
+        m.handle(Event::Skip, 0.0).is_empty(),
+        "no skipping while it is on its way"
+    );
     // An answer for another key (an older photo) is ignored.
     m.handle(upload(0, "k1", Outcome::Arrived), 0.0);
     assert_eq!(phase(&m, 0), Phase::Sending { attempt: 1 });
@@ -269,9 +279,15 @@ fn unclear_failures_retry_with_the_same_key_and_growing_pauses_then_ask() {
         assert_eq!(fx, [sent(0, "k", StepKind::Selfie)]);
         assert_eq!(phase(&m, 0), Phase::Sending { attempt: attempt + 1 });
     }
-    assert!(m.handle(upload(0, "k", Outcome::Unclear { offline: false }), 0.0).is_empty());
+    assert!(m
+        .handle(upload(0, "k", Outcome::Unclear { offline: false }), 0.0)
+        .is_empty());
     assert_eq!(phase(&m, 0), Phase::NotSent);
-    assert_eq!(m.handle(Event::TryAgain, 0.0), [sent(0, "k", StepKind::Selfie)], "same key");
+    assert_eq!(
+        m.handle(Event::TryAgain, 0.0),
+        [sent(0, "k", StepKind::Selfie)],
+        "same key"
+    );
 }
 
 #[test]
@@ -292,7 +308,9 @@ fn a_photo_taken_offline_waits_in_memory_and_goes_once_when_the_network_is_back(
     m.handle(Event::Online(false), 0.0);
     m.handle(Event::PhotoTaken { key: "k".into() }, 0.0);
     m.handle(Event::UsePhoto, 0.0);
-    assert!(m.handle(upload(0, "k", Outcome::Unclear { offline: false }), 0.0).is_empty());
+    assert!(m
+        .handle(upload(0, "k", Outcome::Unclear { offline: false }), 0.0)
+        .is_empty());
     assert_eq!(phase(&m, 0), Phase::Offline { attempt: 1 });
     // The wait is not the patient being away... but nothing is on the wire, so idle counts.
     assert_eq!(m.handle(Event::Online(true), 0.0), [sent(0, "k", StepKind::Selfie)]);
@@ -312,7 +330,10 @@ fn idle_warns_can_be_extended_and_then_abandons_and_forgets() {
     assert_eq!(m.warning, None);
     m.handle(Event::Tick, 41_000.0);
     assert_eq!(m.warning, Some(19));
-    assert_eq!(m.handle(Event::StillHere, 41_000.0), [Effect::Activity { intake: "a".into() }]);
+    assert_eq!(
+        m.handle(Event::StillHere, 41_000.0),
+        [Effect::Activity { intake: "a".into() }]
+    );
     assert_eq!(m.warning, None);
     m.handle(Event::Tick, 80_000.0);
     assert_eq!(m.warning, None, "counted from the tap");
@@ -326,7 +347,10 @@ fn idle_warns_can_be_extended_and_then_abandons_and_forgets() {
 fn touches_keep_the_intake_alive_on_the_gateway_without_flooding_it() {
     let mut m = confirmed();
     assert!(m.handle(Event::Touch, 10_000.0).is_empty());
-    assert_eq!(m.handle(Event::Touch, 30_000.0), [Effect::Activity { intake: "a".into() }]);
+    assert_eq!(
+        m.handle(Event::Touch, 30_000.0),
+        [Effect::Activity { intake: "a".into() }]
+    );
     assert!(m.handle(Event::Touch, 31_000.0).is_empty());
     m.handle(Event::Tick, 80_000.0);
     assert_eq!(m.warning, Some(11));
@@ -366,7 +390,10 @@ fn staff_ending_the_intake_or_a_410_forgets_the_patient() {
     let mut m = confirmed();
     m.handle(Event::Gone { intake: "other".into() }, 0.0);
     assert_eq!(m.screen, Screen::Step(0), "another intake's 410");
-    assert_eq!(m.handle(Event::Gone { intake: "a".into() }, 0.0), [Effect::ForgetPatient]);
+    assert_eq!(
+        m.handle(Event::Gone { intake: "a".into() }, 0.0),
+        [Effect::ForgetPatient]
+    );
     assert_eq!(m.screen, Screen::Ended(EndReason::Ended));
 
     let mut m = confirmed();

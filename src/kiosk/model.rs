@@ -108,7 +108,9 @@ impl IntakeState {
             IntakeState::Finished => "Finished",
             IntakeState::Canceled => "Cancelled",
             IntakeState::Abandoned => "Abandoned (the kiosk started over)",
-            IntakeState::LockedOut => "Locked out: the birthdate was wrong three times. Please check who is at the kiosk.",
+            IntakeState::LockedOut => {
+                "Locked out: the birthdate was wrong three times. Please check who is at the kiosk."
+            }
             IntakeState::Expired => "Expired",
             IntakeState::Unknown => "Unknown",
         }

@@ -10,13 +10,17 @@ pub const BACKOFF_MS: [u32; 4] = [1_000, 2_000, 4_000, 8_000];
 pub enum Outcome {
     Arrived,
     /// A 4xx other than 410: sending it again would not help. 413: too large.
-    Refused { too_large: bool },
+    Refused {
+        too_large: bool,
+    },
     /// 410: the intake has ended.
     Gone,
     /// 401: this device is no longer a kiosk.
     Revoked,
     /// No answer, or a 5xx.
-    Unclear { offline: bool },
+    Unclear {
+        offline: bool,
+    },
 }
 
 impl Outcome {
@@ -48,7 +52,10 @@ mod tests {
         assert_eq!(Outcome::from_status(Some(201), true), Outcome::Arrived);
         assert_eq!(Outcome::from_status(Some(410), true), Outcome::Gone);
         assert_eq!(Outcome::from_status(Some(401), true), Outcome::Revoked);
-        assert_eq!(Outcome::from_status(Some(413), true), Outcome::Refused { too_large: true });
+        assert_eq!(
+            Outcome::from_status(Some(413), true),
+            Outcome::Refused { too_large: true }
+        );
         for refused in [400, 403, 404, 415, 422] {
             assert_eq!(
                 Outcome::from_status(Some(refused), true),

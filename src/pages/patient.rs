@@ -10,9 +10,9 @@ use leptos_router::{
 use opendental::{models::Patient, wire::date_or_none, ApiError};
 
 use crate::{
-    pages::kiosk::send::SendToKiosk,
     components::{ErrorNotice, Loading, RequireConnection},
     connection::use_connection,
+    pages::kiosk::send::SendToKiosk,
 };
 
 #[derive(Params, Clone, PartialEq)]

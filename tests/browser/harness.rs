@@ -366,7 +366,6 @@ impl Session {
         self.find("#sign-in-submit").await.click().await.unwrap();
         self.find("#sign-out").await;
     }
-
 }
 
 impl Browser {

@@ -91,7 +91,10 @@ async fn send_from_desk(b: &Browser, tablet: &Session, pat_num: i64, hello: &str
                 break;
             }
         }
-        assert!(clicked.elapsed() < Duration::from_secs(15), "the tablet never showed {hello:?}");
+        assert!(
+            clicked.elapsed() < Duration::from_secs(15),
+            "the tablet never showed {hello:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let took = clicked.elapsed();
@@ -114,7 +117,9 @@ pub(crate) async fn start_for_jane(b: &Browser, tablet: &Session) {
     enter_birthdate(tablet, "24", "05", "1976").await;
     tablet.wait_for_text("#kiosk-title", "Your photo").await;
     // The new step's title takes the focus, so a screen reader announces it.
-    tablet.wait_for_focus("el.id === 'kiosk-title'", "moved to the step title").await;
+    tablet
+        .wait_for_focus("el.id === 'kiosk-title'", "moved to the step title")
+        .await;
 }
 
 fn photo(dir: &TempDir, name: &str) -> String {
@@ -133,8 +138,10 @@ async fn take_photo_and_send(tablet: &Session, path: &str, next_title: &str) {
 
 /// The staff panel's word on one step.
 async fn wait_for_step(b: &Browser, kind: &str, status: &str) {
-    b.find(&format!("#intake-progress li[data-kind='{kind}'][data-status='{status}']"))
-        .await;
+    b.find(&format!(
+        "#intake-progress li[data-kind='{kind}'][data-status='{status}']"
+    ))
+    .await;
 }
 
 async fn wait_for_state(b: &Browser, state: &str) {
@@ -209,7 +216,10 @@ async fn staff_send_an_intake_the_patient_confirms_and_uploads_and_staff_see_eac
     let tablet = set_up_kiosk(&b, 90).await;
     let dir = TempDir::new("kiosk");
     let took = send_from_desk(&b, &tablet, JANE, "Hello, Jane.").await;
-    eprintln!("kiosk: \"Send to kiosk\" → the tablet shows the intake: {} ms", took.as_millis());
+    eprintln!(
+        "kiosk: \"Send to kiosk\" → the tablet shows the intake: {} ms",
+        took.as_millis()
+    );
     assert!(took < Duration::from_secs(2), "shown within 2 s: {took:?}");
     wait_for_state(&b, "Waiting").await;
 
@@ -260,7 +270,11 @@ async fn staff_send_an_intake_the_patient_confirms_and_uploads_and_staff_see_eac
         .await;
     assert_eq!(patient_traces(&tablet, &["Jane"]).await, Vec::<String>::new());
     let docs = janes_documents(&b).await;
-    assert_eq!(categories_of(&docs, "Patient photo (kiosk)"), [13], "to Patient Pictures (P)");
+    assert_eq!(
+        categories_of(&docs, "Patient photo (kiosk)"),
+        [13],
+        "to Patient Pictures (P)"
+    );
     assert_eq!(categories_of(&docs, "Insurance card front (kiosk)"), [17]);
     assert_eq!(categories_of(&docs, "Insurance card back (kiosk)"), [17]);
     assert!(categories_of(&docs, "Photo ID (kiosk)").is_empty(), "skipped");
@@ -288,7 +302,10 @@ async fn a_spanish_patient_reads_the_kiosk_in_spanish() {
     tablet.wait_for_text(".kiosk-bar", "Registro").await;
     let today = tablet.find("#kiosk-today").await.text().await.unwrap();
     let parts: Vec<u32> = today.split('/').map(|p| p.parse().unwrap()).collect();
-    assert!(parts[0] > 0 && parts[0] <= 31 && parts[1] <= 12 && parts[2] > 2000, "dd/mm/yyyy: {today}");
+    assert!(
+        parts[0] > 0 && parts[0] <= 31 && parts[1] <= 12 && parts[2] > 2000,
+        "dd/mm/yyyy: {today}"
+    );
     // The patient may switch to English and back.
     tablet.find("#kiosk-lang-en").await.click().await.unwrap();
     tablet.wait_for_text("#kiosk-title", "Hello, José.").await;
@@ -467,7 +484,9 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
     b.goto("/").await;
     b.find("#sign-in").await;
     // Linked from the page, served by the gateway and revalidated (not cached for a year).
-    let linked = b.script("return document.querySelector('link[rel=manifest]').getAttribute('href')").await;
+    let linked = b
+        .script("return document.querySelector('link[rel=manifest]').getAttribute('href')")
+        .await;
     assert_eq!(linked, json!("/manifest.webmanifest"));
     let headers = b
         .client
@@ -482,7 +501,10 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
     assert_eq!(headers[0][0], 200);
     assert_eq!(headers[0][1], "no-cache");
     assert_eq!(headers[1][0], 200);
-    assert_eq!(headers[1][1], "no-cache", "a service worker must never be stuck in a cache");
+    assert_eq!(
+        headers[1][1], "no-cache",
+        "a service worker must never be stuck in a cache"
+    );
     assert!(headers[1][2].as_str().unwrap().starts_with("text/javascript"));
     let manifest = fetch_json(&b, "/manifest.webmanifest").await;
     assert_eq!(manifest["start_url"], "/kiosk");
@@ -521,7 +543,9 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
     assert!(cached.contains(&"/index.html".to_owned()), "{cached:?}");
     assert!(cached.iter().any(|p| p.ends_with("_bg.wasm")), "{cached:?}");
     assert!(
-        cached.iter().all(|p| !p.starts_with("/api/") && !p.starts_with("/gateway/")),
+        cached
+            .iter()
+            .all(|p| !p.starts_with("/api/") && !p.starts_with("/gateway/")),
         "only the app's own files: {cached:?}"
     );
     // Reloads so the service worker controls the page, then the Wi-Fi drops and it reloads.
@@ -570,7 +594,10 @@ async fn a_photo_taken_offline_waits_and_uploads_once_when_the_network_is_back()
     wait_for_step(&b, "selfie", "arrived").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(b.requests_starting("POST /documents/Upload"), 1, "once");
-    assert_eq!(categories_of(&janes_documents(&b).await, "Patient photo (kiosk)").len(), 1);
+    assert_eq!(
+        categories_of(&janes_documents(&b).await, "Patient photo (kiosk)").len(),
+        1
+    );
     tablet.close().await;
     b.close().await;
 }
@@ -645,13 +672,20 @@ async fn the_staff_dialog_is_modal_takes_the_focus_and_gives_it_back() {
                  return [document.activeElement === day, document.querySelector('dialog[open]')?.matches(':modal') === true];",
             )
             .await;
-        assert_eq!(behind, json!([false, true]), "the form behind is out of reach; the dialog is modal");
+        assert_eq!(
+            behind,
+            json!([false, true]),
+            "the form behind is out of reach; the dialog is modal"
+        );
         match close_with {
             "Escape" => tablet.press(ESCAPE).await,
             _ => tablet.find("#kiosk-staff-cancel").await.click().await.unwrap(),
         }
         tablet
-            .wait_for_focus("el.matches('.kiosk-staff')", &format!("went back to Staff after {close_with}"))
+            .wait_for_focus(
+                "el.matches('.kiosk-staff')",
+                &format!("went back to Staff after {close_with}"),
+            )
             .await;
         assert!(tablet.client.find(Locator::Css(".kiosk-staff-dialog")).await.is_err());
     }
@@ -686,10 +720,17 @@ async fn at_phone_width_the_kiosk_header_keeps_one_line_and_shows_larger_text_is
             .await;
         let lines = lines.as_array().unwrap();
         for item in &lines[..3] {
-            assert_eq!(item[1], 1, "larger text {large}: {} wraps onto {} lines", item[0], item[1]);
+            assert_eq!(
+                item[1], 1,
+                "larger text {large}: {} wraps onto {} lines",
+                item[0], item[1]
+            );
         }
         let height = lines[3][1].as_i64().unwrap();
-        assert!(height <= 80, "larger text {large}: the header takes {height} px, more than one row");
+        assert!(
+            height <= 80,
+            "larger text {large}: the header takes {height} px, more than one row"
+        );
         looks.push(tablet.script(toggle_look).await);
     }
     assert_eq!((&looks[0][0], &looks[1][0]), (&json!("false"), &json!("true")));
@@ -732,9 +773,18 @@ async fn the_idle_timeout_keeps_what_is_typed_and_explains_the_range_when_comple
         assert_eq!(value().await, typed, "what was typed stays as typed");
     }
     b.fill(".kiosk-row .kiosk-idle", "1").await;
-    b.find(".kiosk-row input[type=text][id$='-description']").await.click().await.unwrap();
+    b.find(".kiosk-row input[type=text][id$='-description']")
+        .await
+        .click()
+        .await
+        .unwrap();
     assert_eq!(value().await, "1");
-    let invalid = b.find(".kiosk-row .kiosk-idle").await.attr("aria-invalid").await.unwrap();
+    let invalid = b
+        .find(".kiosk-row .kiosk-idle")
+        .await
+        .attr("aria-invalid")
+        .await
+        .unwrap();
     assert_eq!(invalid.as_deref(), Some("true"), "checked on leaving the field");
     b.wait_for_text(".kiosk-idle-help", "“1” is not allowed").await;
     b.find(".kiosk-setup button[type=submit]").await.click().await.unwrap();

@@ -62,7 +62,8 @@ pub static TEXTS: Texts = Texts {
     sending: "Sending your photo…",
     sending_try: |attempt| format!("Sending your photo… (try {attempt})"),
     retrying_in: |secs| format!("The connection is slow. Trying again in {secs} s…"),
-    offline_photo: "The network is down. Your photo is kept on this tablet and will be sent as soon as the connection is back.",
+    offline_photo:
+        "The network is down. Your photo is kept on this tablet and will be sent as soon as the connection is back.",
     arrived: "Your photo arrived.",
     refused: "This photo could not be used. Please take it again, or skip this step.",
     too_large: "This photo is too large to send. Please take it again.",

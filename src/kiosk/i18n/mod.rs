@@ -164,7 +164,7 @@ impl BirthdateProblem {
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -192,8 +192,14 @@ mod tests {
         assert_eq!((Lang::Es.texts().date)(1976, 5, 24), "24/05/1976");
         assert_eq!(Lang::En.texts().date_order, DateOrder::MonthDayYear);
         assert_eq!(Lang::Es.texts().date_order, DateOrder::DayMonthYear);
-        assert_eq!(Lang::En.texts().date_example(), "Month / Day / Year, for example 05/24/1976");
-        assert_eq!(Lang::Es.texts().date_example(), "Día / Mes / Año, por ejemplo 24/05/1976");
+        assert_eq!(
+            Lang::En.texts().date_example(),
+            "Month / Day / Year, for example 05/24/1976"
+        );
+        assert_eq!(
+            Lang::Es.texts().date_example(),
+            "Día / Mes / Año, por ejemplo 24/05/1976"
+        );
     }
 
     #[test]
@@ -201,13 +207,48 @@ mod tests {
         let (en, es) = (Lang::En.texts(), Lang::Es.texts());
         let plain = |t: &Texts| {
             vec![
-                t.brand, t.larger_text, t.staff, t.waiting_title, t.waiting_body, t.offline_title,
-                t.offline_body, t.welcome_body, t.choose_language, t.start, t.birthdate_title,
-                t.birthdate_intro, t.birthdate_legend, t.day, t.month, t.year, t.date_hint, t.check,
-                t.checking, t.birthdate_incomplete, t.birthdate_invalid, t.birthdate_unreachable,
-                t.take_photo, t.choose_photo, t.skip, t.use_photo, t.retake, t.sending, t.offline_photo,
-                t.arrived, t.refused, t.too_large, t.not_sent, t.try_again, t.all_set,
-                t.done, t.idle_title, t.still_here, t.ended_title, t.ended_idle, t.locked_out, t.see_front_desk,
+                t.brand,
+                t.larger_text,
+                t.staff,
+                t.waiting_title,
+                t.waiting_body,
+                t.offline_title,
+                t.offline_body,
+                t.welcome_body,
+                t.choose_language,
+                t.start,
+                t.birthdate_title,
+                t.birthdate_intro,
+                t.birthdate_legend,
+                t.day,
+                t.month,
+                t.year,
+                t.date_hint,
+                t.check,
+                t.checking,
+                t.birthdate_incomplete,
+                t.birthdate_invalid,
+                t.birthdate_unreachable,
+                t.take_photo,
+                t.choose_photo,
+                t.skip,
+                t.use_photo,
+                t.retake,
+                t.sending,
+                t.offline_photo,
+                t.arrived,
+                t.refused,
+                t.too_large,
+                t.not_sent,
+                t.try_again,
+                t.all_set,
+                t.done,
+                t.idle_title,
+                t.still_here,
+                t.ended_title,
+                t.ended_idle,
+                t.locked_out,
+                t.see_front_desk,
             ]
         };
         for (a, b) in plain(en).into_iter().zip(plain(es)) {
@@ -226,9 +267,18 @@ mod tests {
         }
         assert_ne!((en.idle_text)(10), (es.idle_text)(10));
         assert_ne!((en.step_title)(StepKind::PhotoId), (es.step_title)(StepKind::PhotoId));
-        assert_eq!((es.birthdate_wrong)(1), "La fecha no coincide con nuestros registros. Le queda 1 intento.");
-        assert_eq!((es.birthdate_wrong)(2), "La fecha no coincide con nuestros registros. Le quedan 2 intentos.");
-        assert_eq!((en.birthdate_wrong)(1), "That date does not match our records. 1 try left.");
+        assert_eq!(
+            (es.birthdate_wrong)(1),
+            "La fecha no coincide con nuestros registros. Le queda 1 intento."
+        );
+        assert_eq!(
+            (es.birthdate_wrong)(2),
+            "La fecha no coincide con nuestros registros. Le quedan 2 intentos."
+        );
+        assert_eq!(
+            (en.birthdate_wrong)(1),
+            "That date does not match our records. 1 try left."
+        );
     }
 
     #[test]

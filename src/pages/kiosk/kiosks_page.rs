@@ -86,10 +86,14 @@ fn KioskRow(kiosk: KioskInfo, reload: RwSignal<u32>) -> impl IntoView {
         })
     };
     let status = if kiosk.connected { "connected" } else { "not connected" };
-    let intake = kiosk
-        .intake
-        .as_ref()
-        .map(|i| format!("With {} (sent by {}): {}", i.patient_name, i.started_by, i.state.describe()));
+    let intake = kiosk.intake.as_ref().map(|i| {
+        format!(
+            "With {} (sent by {}): {}",
+            i.patient_name,
+            i.started_by,
+            i.state.describe()
+        )
+    });
     let categories = image_categories();
     let info = kiosk.clone();
     view! {
@@ -150,7 +154,9 @@ fn MakeThisDeviceAKiosk() -> impl IntoView {
         ev.prevent_default();
         let typed = name.get_untracked().trim().to_owned();
         if typed.is_empty() || typed.chars().count() > 60 {
-            return problem.set(Some("Name the kiosk (1 to 60 characters), such as “Front desk tablet”.".into()));
+            return problem.set(Some(
+                "Name the kiosk (1 to 60 characters), such as “Front desk tablet”.".into(),
+            ));
         }
         busy.set(true);
         spawn_local(async move {

@@ -110,8 +110,15 @@ impl Kiosk {
                 let answer = api::check_birthdate(&intake, &birthdate).await;
                 self.send(Event::Birthdate { intake, answer });
             }),
-            Effect::Upload { intake, step, kind, key } => spawn_local(async move {
-                let Some(photo) = self.ready_photo(step).await else { return };
+            Effect::Upload {
+                intake,
+                step,
+                kind,
+                key,
+            } => spawn_local(async move {
+                let Some(photo) = self.ready_photo(step).await else {
+                    return;
+                };
                 let content_type = if photo.1 { "image/jpeg" } else { original_type(&photo.0) };
                 self.progress.set(Some((0.0, photo.0.size())));
                 let progress = self.progress;
@@ -164,7 +171,9 @@ impl Kiosk {
     /// The step's photo as it is sent (1600 px upright JPEG, made once; a format the browser
     /// cannot decode goes as it is), and whether it was resized.
     async fn ready_photo(self, step: usize) -> Option<(Blob, bool)> {
-        let (blob, resized) = self.photos.with_value(|p| p.get(&step).map(|p| (p.blob.clone(), p.resized)))?;
+        let (blob, resized) = self
+            .photos
+            .with_value(|p| p.get(&step).map(|p| (p.blob.clone(), p.resized)))?;
         if resized {
             return Some((blob, true));
         }
@@ -196,7 +205,9 @@ impl Kiosk {
     /// Listens to the kiosk's event stream, reconnecting after a drop; a closed stream whose
     /// GET answers 401 means this device is no longer a kiosk.
     pub fn listen(self) {
-        let Ok(source) = EventSource::new(api::KIOSK_EVENTS) else { return };
+        let Ok(source) = EventSource::new(api::KIOSK_EVENTS) else {
+            return;
+        };
         let on_state = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             if let Some(state) = e
                 .data()

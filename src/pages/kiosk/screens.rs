@@ -83,7 +83,11 @@ pub fn Welcome() -> impl IntoView {
 pub fn Birthdate() -> impl IntoView {
     let kiosk = use_kiosk();
     // Read from the fields when sent: what is on screen is what goes, however it was typed.
-    let (day, month, year) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    let (day, month, year) = (
+        NodeRef::<html::Input>::new(),
+        NodeRef::<html::Input>::new(),
+        NodeRef::<html::Input>::new(),
+    );
     let typed = |field: NodeRef<html::Input>| field.get_untracked().map(|i| i.value()).unwrap_or_default();
     let checking = move || kiosk.machine.with(|m| m.intake.as_ref().is_some_and(|i| i.checking));
     let error = move || {
@@ -98,7 +102,11 @@ pub fn Birthdate() -> impl IntoView {
     };
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        kiosk.send(Event::SubmitBirthdate(birthdate_iso(&typed(day), &typed(month), &typed(year))));
+        kiosk.send(Event::SubmitBirthdate(birthdate_iso(
+            &typed(day),
+            &typed(month),
+            &typed(year),
+        )));
     };
     let field = move |id: &'static str, value: NodeRef<html::Input>, label: fn(&Texts) -> &'static str, size: u32| {
         view! {
@@ -153,15 +161,23 @@ pub fn PhotoStep(index: usize) -> impl IntoView {
     let Some(step) = kiosk.machine.with_untracked(|m| m.step(index).cloned()) else {
         return ().into_any();
     };
-    let count = kiosk.machine.with_untracked(|m| m.intake.as_ref().map_or(0, |i| i.steps.len()));
+    let count = kiosk
+        .machine
+        .with_untracked(|m| m.intake.as_ref().map_or(0, |i| i.steps.len()));
     let kind = step.kind;
-    let phase = Memo::new(move |_| kiosk.machine.with(|m| m.step(index).map_or(Phase::Skipped, |s| s.phase)));
+    let phase = Memo::new(move |_| {
+        kiosk
+            .machine
+            .with(|m| m.step(index).map_or(Phase::Skipped, |s| s.phase))
+    });
     let title = move || (texts().step_title)(kind);
     let on_file = move |ev: ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         input.set_value("");
         kiosk.photo_taken(index, file);
     };

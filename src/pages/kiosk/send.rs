@@ -93,7 +93,11 @@ fn IntakeProgress(initial: IntakeStatus) -> impl IntoView {
     let on_status = Closure::<dyn FnMut(MessageEvent)>::new({
         let source = source.clone();
         move |e: MessageEvent| {
-            let Some(next) = e.data().as_string().and_then(|d| serde_json::from_str::<IntakeStatus>(&d).ok()) else {
+            let Some(next) = e
+                .data()
+                .as_string()
+                .and_then(|d| serde_json::from_str::<IntakeStatus>(&d).ok())
+            else {
                 return;
             };
             // The stream ends with the intake; the browser would reconnect to an ended stream.
