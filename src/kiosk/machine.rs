@@ -230,6 +230,7 @@ pub enum Effect {
     Reconnect,
 }
 
+#[derive(Clone, Debug, PartialEq)]
 pub struct Machine {
     pub screen: Screen,
     pub lang: Lang,

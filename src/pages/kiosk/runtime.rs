@@ -13,6 +13,7 @@ use crate::{
     files,
     gateway::kiosk::{self as api, KioskError},
     kiosk::{
+        i18n::Lang,
         machine::{Effect, Event, Machine},
         model::KioskState,
     },
@@ -29,6 +30,8 @@ const SERVICE_WORKER: &str = "/kiosk-sw.js";
 #[derive(Clone, Copy)]
 pub struct Kiosk {
     pub machine: RwSignal<Machine>,
+    /// The patient's language, apart: most texts depend on nothing else.
+    pub lang: Memo<Lang>,
     photos: StoredValue<HashMap<usize, Photo>, LocalStorage>,
     /// Bytes sent of the photo on its way, and its size.
     pub progress: RwSignal<Option<(f64, f64)>>,
@@ -53,8 +56,10 @@ pub fn use_kiosk() -> Kiosk {
 
 impl Kiosk {
     pub fn new(online: bool) -> Self {
+        let machine = RwSignal::new(Machine::new(online));
         Kiosk {
-            machine: RwSignal::new(Machine::new(online)),
+            machine,
+            lang: Memo::new(move |_| machine.with(|m| m.lang)),
             photos: StoredValue::new_local(HashMap::new()),
             progress: RwSignal::new(None),
             stream: StoredValue::new_local(None),
@@ -64,8 +69,12 @@ impl Kiosk {
     /// An event for the machine; what it decides is carried out.
     pub fn send(self, event: Event) {
         let now = js_sys::Date::now();
-        let mut effects = Vec::new();
-        self.machine.update(|m| effects = m.handle(event, now));
+        // Only a change reaches the screens (the clock ticks four times a second).
+        let mut next = self.machine.get_untracked();
+        let effects = next.handle(event, now);
+        if self.machine.with_untracked(|m| *m != next) {
+            self.machine.set(next);
+        }
         for effect in effects {
             self.run(effect);
         }
@@ -276,7 +285,7 @@ impl Kiosk {
         ];
         stay_at_kiosk_address();
         leptos::prelude::Effect::new(move |_| {
-            let code = self.machine.with(|m| m.lang.code());
+            let code = self.lang.get().code();
             if let Some(html) = document().document_element() {
                 let _ = html.set_attribute("lang", code);
             }

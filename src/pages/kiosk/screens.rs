@@ -16,7 +16,7 @@ use crate::{
 
 /// The patient's language's texts (tracked).
 pub fn texts() -> &'static Texts {
-    use_kiosk().machine.with(|m| m.lang.texts())
+    use_kiosk().lang.get().texts()
 }
 
 fn first_name() -> String {
@@ -50,7 +50,7 @@ pub fn Offline() -> impl IntoView {
 pub fn Welcome() -> impl IntoView {
     let kiosk = use_kiosk();
     let name = first_name();
-    let current = move || kiosk.machine.with(|m| m.lang);
+    let current = move || kiosk.lang.get();
     view! {
         <section class="kiosk-card" aria-labelledby="kiosk-title">
             <h1 id="kiosk-title" tabindex="-1">{move || (texts().hello)(&name)}</h1>
@@ -89,15 +89,14 @@ pub fn Birthdate() -> impl IntoView {
         NodeRef::<html::Input>::new(),
     );
     let typed = |field: NodeRef<html::Input>| field.get_untracked().map(|i| i.value()).unwrap_or_default();
-    let checking = move || kiosk.machine.with(|m| m.intake.as_ref().is_some_and(|i| i.checking));
+    let checking = Memo::new(move |_| kiosk.machine.with(|m| m.intake.as_ref().is_some_and(|i| i.checking)));
+    let problem = Memo::new(move |_| kiosk.machine.with(|m| m.intake.as_ref().and_then(|i| i.birthdate_error.clone())));
     let error = move || {
         let t = texts();
-        kiosk.machine.with(|m| {
-            m.intake.as_ref()?.birthdate_error.as_ref().map(|e| match e {
-                BirthdateError::Local(problem) => problem.text(t).to_owned(),
-                BirthdateError::Wrong(left) => (t.birthdate_wrong)(*left),
-                BirthdateError::Unreachable => t.birthdate_unreachable.to_owned(),
-            })
+        problem.get().map(|e| match e {
+            BirthdateError::Local(problem) => problem.text(t).to_owned(),
+            BirthdateError::Wrong(left) => (t.birthdate_wrong)(left),
+            BirthdateError::Unreachable => t.birthdate_unreachable.to_owned(),
         })
     };
     let submit = move |ev: ev::SubmitEvent| {
@@ -149,7 +148,7 @@ pub fn Birthdate() -> impl IntoView {
                 {move || error().map(|e| view! { <p class="kiosk-error">{e}</p> })}
             </div>
             <button type="submit" class="kiosk-primary" id="kiosk-check" disabled=checking>
-                {move || if checking() { texts().checking } else { texts().check }}
+                {move || if checking.get() { texts().checking } else { texts().check }}
             </button>
         </form>
     }
