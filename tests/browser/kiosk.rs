@@ -379,7 +379,10 @@ async fn an_idle_intake_warns_can_be_extended_and_then_resets_leaving_nothing() 
         .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             fetch(arguments[0]).then(() => done('still there'), () => done('revoked'));",
+             const img = new Image();
+             img.onload = () => done('still there');
+             img.onerror = () => done('revoked');
+             img.src = arguments[0];",
             vec![json!(url)],
         )
         .await
