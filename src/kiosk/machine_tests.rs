@@ -1,7 +1,11 @@
 //! Every transition of the intake machine.
 
 use super::*;
-use crate::kiosk::model::{KioskRef, KioskStep};
+use crate::kiosk::{
+    i18n::{BirthdateProblem, Lang},
+    model::{KioskIntake, KioskRef, KioskState, KioskStep, StepKind, StepStatus},
+    upload::Outcome,
+};
 
 fn intake(id: &str, language: &str, steps: &[StepKind]) -> KioskIntake {
     KioskIntake {

@@ -4,6 +4,7 @@
 
 pub mod i18n;
 pub mod idle;
+mod intake;
 pub mod machine;
 pub mod model;
 pub mod upload;

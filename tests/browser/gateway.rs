@@ -129,9 +129,10 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
         .await
         .is_err());
 
-    // Kiosk setup is offered behind the gateway.
-    click_nav(&b, "//nav[@aria-label='Main']//a[normalize-space()='Kiosk']").await;
-    b.wait_for_text("h1", "Kiosk").await;
+    // Kiosks are offered behind the gateway.
+    click_nav(&b, "//nav[@aria-label='Main']//a[normalize-space()='Kiosks']").await;
+    b.wait_for_text("h1", "Kiosks").await;
+    b.find("#pair-kiosk").await;
 
     let held = everything_the_browser_holds(&b).await;
     let seen: Value = b.script("return (window.__seen || []).length").await;

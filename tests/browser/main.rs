@@ -6,6 +6,7 @@ mod documents;
 mod gateway;
 mod harness;
 mod kiosk;
+mod kiosk_edges;
 mod sftp;
 mod shell;
 mod treatment_plans;

@@ -90,7 +90,11 @@ pub fn Birthdate() -> impl IntoView {
     );
     let typed = |field: NodeRef<html::Input>| field.get_untracked().map(|i| i.value()).unwrap_or_default();
     let checking = Memo::new(move |_| kiosk.machine.with(|m| m.intake.as_ref().is_some_and(|i| i.checking)));
-    let problem = Memo::new(move |_| kiosk.machine.with(|m| m.intake.as_ref().and_then(|i| i.birthdate_error.clone())));
+    let problem = Memo::new(move |_| {
+        kiosk
+            .machine
+            .with(|m| m.intake.as_ref().and_then(|i| i.birthdate_error.clone()))
+    });
     let error = move || {
         let t = texts();
         problem.get().map(|e| match e {
