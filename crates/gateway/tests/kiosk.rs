@@ -609,6 +609,32 @@ async fn a_replayed_photo_lands_once_also_when_the_first_answer_was_lost_or_a_50
     );
     assert_eq!(copies(&back), 1);
 
+    // A retry while the first attempt is still on its way waits for it; a tablet that gave
+    // up on its request (Wi-Fi gone) does not stop the upload, and its retry gets the answer.
+    sandbox.knobs.set_latency_ms(400);
+    let id_photo = png("photo ID, retried while in flight");
+    let (a, b) = tokio::join!(tablet.photo(id, "photoId", "key-inflight-0001", &id_photo), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        tablet.photo(id, "photoId", "key-inflight-0001", &id_photo).await
+    });
+    assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);
+    assert_eq!(copies(&id_photo), 1);
+    let given_up = png("photo ID, the tablet gave up waiting");
+    let impatient = tablet
+        .request("PUT", &format!("/gateway/v1/kiosk/intake/{id}/photos/photoId"))
+        .header("content-type", "image/png")
+        .header("idempotency-key", "key-gave-up-00001")
+        .timeout(Duration::from_millis(150))
+        .body(given_up.clone())
+        .send()
+        .await;
+    assert!(impatient.is_err(), "the tablet stopped waiting");
+    let retried = tablet.photo(id, "photoId", "key-gave-up-00001", &given_up).await;
+    assert_eq!(retried.status, 201, "{}", retried.text);
+    sandbox.knobs.set_latency_ms(0);
+    assert_eq!(copies(&given_up), 1);
+    assert_eq!(copies(&id_photo), 0, "the retake replaced it");
+
     // The same key with a different photo is refused and sends nothing.
     let other = png("a different photo under a used key");
     let misuse = tablet.photo(id, "selfie", "key-replay-000001", &other).await;
