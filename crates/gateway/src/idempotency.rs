@@ -93,8 +93,10 @@ impl Idempotency {
                             answer: answer.clone(),
                         })
                     }
-                    Some(Entry::InFlight { settled }) => settled.clone(),
-                    None => {
+                    // Settled yet still in flight: that attempt was dropped without an
+                    // outcome (its handler cancelled). Nothing is known of it; this one sends.
+                    Some(Entry::InFlight { settled }) if !*settled.borrow() => settled.clone(),
+                    _ => {
                         let (tx, rx) = watch::channel(false);
                         entries.insert(key.to_owned(), Entry::InFlight { settled: rx });
                         return Claim::Send(Attempt {
@@ -158,7 +160,7 @@ impl Idempotency {
 impl Drop for Attempt {
     fn drop(&mut self) {
         // An attempt dropped without settling (the handler was cancelled) must not leave
-        // waiters hanging: they look again and find the key free or settled.
+        // waiters hanging: they look again, and `claim` hands the key to the first of them.
         let _ = self.settled.send(true);
     }
 }
@@ -220,5 +222,36 @@ mod tests {
         assert!(!retry.is_finished());
         ids.settle(first, Some((fingerprint(b"body"), answer(201))), now);
         assert_eq!(replayed(retry.await.unwrap(), b"body"), Some(answer(201)));
+    }
+
+    #[tokio::test]
+    async fn an_attempt_dropped_unsettled_hands_the_key_to_the_retry_waiting_for_it() {
+        let ids = std::sync::Arc::new(Idempotency::new(Duration::from_secs(3600)));
+        let now = Instant::now();
+        let Claim::Send(first) = ids.claim("k", now).await else {
+            panic!()
+        };
+        let retry = {
+            let ids = ids.clone();
+            tokio::spawn(async move { ids.claim("k", now).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(first);
+        let claimed = tokio::time::timeout(Duration::from_secs(2), retry)
+            .await
+            .expect("the waiting retry is not left spinning")
+            .unwrap();
+        let Claim::Send(second) = claimed else {
+            panic!("the retry sends")
+        };
+        // And a third waits for the second, as before.
+        let third = {
+            let ids = ids.clone();
+            tokio::spawn(async move { ids.claim("k", now).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!third.is_finished());
+        ids.settle(second, Some((fingerprint(b"body"), answer(201))), now);
+        assert_eq!(replayed(third.await.unwrap(), b"body"), Some(answer(201)));
     }
 }

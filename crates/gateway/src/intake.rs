@@ -415,14 +415,14 @@ impl Intakes {
     }
 
     /// Adds a live intake unless the kiosk already has one (then that one is returned).
-    pub fn start(&self, intake: Intake, now: Instant) -> Result<IntakeStatus, IntakeStatus> {
+    pub fn start(&self, intake: Intake, now: Instant) -> Result<IntakeStatus, Box<IntakeStatus>> {
         let mut all = self.by_id.lock().unwrap();
         for other in all.values_mut().filter(|i| i.kiosk_id == intake.kiosk_id) {
             if other.expire_if_due(now) {
                 self.endings.lock().unwrap().push(other.clone());
             }
             if other.is_live() {
-                return Err(other.status());
+                return Err(Box::new(other.status()));
             }
         }
         all.retain(|_, i| {

@@ -208,14 +208,14 @@ pub async fn skip(
     Ok(Json(view).into_response())
 }
 
-/// POST /gateway/v1/kiosk/intake/{id}/finish
+/// POST /gateway/v1/kiosk/intake/{id}/finish: 200 with the kiosk's state (no intake now).
 pub async fn finish(
     State(state): State<GatewayState>,
     Extension(kiosk): Extension<Kiosk>,
     Path(id): Path<String>,
 ) -> Result<Response, GatewayError> {
     end(&state, &kiosk, &id, IntakeState::Finished)?;
-    Ok(StatusCode::OK.into_response())
+    Ok(Json(kiosk_state(&state, &kiosk)).into_response())
 }
 
 /// POST /gateway/v1/kiosk/intake/{id}/abandon: the tablet's idle reset.
@@ -225,7 +225,7 @@ pub async fn abandon(
     Path(id): Path<String>,
 ) -> Result<Response, GatewayError> {
     end(&state, &kiosk, &id, IntakeState::Abandoned)?;
-    Ok(StatusCode::OK.into_response())
+    Ok(Json(kiosk_state(&state, &kiosk)).into_response())
 }
 
 fn end(state: &GatewayState, kiosk: &Kiosk, id: &str, how: IntakeState) -> Result<(), GatewayError> {
@@ -320,7 +320,7 @@ pub async fn photo(
     };
     let stamp = on_intake(&state, &kiosk, &id, |intake, _| Ok(intake.stamp_for(&key)))?;
     let pat_num = on_intake(&state, &kiosk, &id, |intake, _| Ok(intake.patient.pat_num))?;
-    let mut upload = Upload {
+    let upload = Upload {
         pat_num,
         raw_base64: String::new(),
         extension: extension.into(),
@@ -339,51 +339,27 @@ pub async fn photo(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     let photo = read_photo(req.into_body(), declared, prefix.len() + suffix.len()).await?;
-    upload.raw_base64 = base64::engine::general_purpose::STANDARD.encode(&photo);
+    // prefix + base64 + suffix is the upload's JSON, built without a second copy of the data.
+    let mut body = Vec::with_capacity(prefix.len() + photo.len().div_ceil(3) * 4 + suffix.len());
+    body.extend_from_slice(prefix.as_bytes());
+    body.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(&photo).as_bytes());
+    body.extend_from_slice(suffix.as_bytes());
     drop(photo);
-    let body = Bytes::from(serde_json::to_vec(&upload).expect("an upload serializes"));
 
-    // One upload at a time per intake: a retake never races the photo it replaces.
-    let lock = state.intakes.upload_lock(&id);
-    let _one_at_a_time = lock.lock().await;
-    on_intake(&state, &kiosk, &id, |intake, now| intake.kiosk_touch(now))?;
-
-    let started = Instant::now();
-    let session = kiosk.session(state.clock.now());
-    let target = "documents/Upload";
-    let mut audit = AuditRow::begin(&session, &state.keys.customer_id, "POST", target);
-    audit.actor = kiosk.actor();
-    audit.path = format!("{target} (kiosk {} photo)", kind.id());
-    audit.pat_num = Some(pat_num);
-    let scoped = format!("kiosk:{id}:{}:{key}", kind.id());
-    let sent = crate::proxy::send_once_per_key(
-        &state,
-        &session,
-        &scoped,
-        &Method::POST,
-        target,
-        &Incoming::complete(body),
-        &mut audit,
-    )
-    .await;
-    let outcome = saved_doc_num(sent).await;
-    audit.status = match &outcome {
-        Ok(_) => 201,
-        Err(e) => e.status().as_u16(),
+    // Sent from its own task: a tablet whose Wi-Fi drops mid-upload does not cancel it, so
+    // its retry (same key) waits for this attempt's outcome instead of racing it.
+    let step = StepUpload {
+        state: state.clone(),
+        kiosk: kiosk.clone(),
+        intake: id.clone(),
+        kind,
+        key,
+        pat_num,
+        body: Bytes::from(body),
     };
-    audit.duration_ms = started.elapsed().as_millis() as u64;
-    state.audit.record(audit);
-    let doc_num = outcome?;
-
-    // The step holds this photo now; a retake's predecessor goes.
-    let now = state.clock.now();
-    let to_delete = state
-        .intakes
-        .with(&id, now, |intake| intake.photo_saved(kind, &key, doc_num))
-        .flatten();
-    if let Some(old) = to_delete {
-        delete_document(&state, &kiosk, pat_num, old).await;
-    }
+    tokio::spawn(step.send())
+        .await
+        .map_err(|e| GatewayError::Internal(format!("The photo's upload stopped: {e}")))??;
     on_intake(&state, &kiosk, &id, |intake, now| intake.kiosk_touch(now))?;
     Ok((
         StatusCode::CREATED,
@@ -393,6 +369,74 @@ pub async fn photo(
         }),
     )
         .into_response())
+}
+
+/// One photo for one step of one intake, on its way to Open Dental.
+struct StepUpload {
+    state: GatewayState,
+    kiosk: Kiosk,
+    intake: String,
+    kind: StepKind,
+    key: String,
+    pat_num: i64,
+    body: Bytes,
+}
+
+impl StepUpload {
+    async fn send(self) -> Result<(), GatewayError> {
+        let StepUpload {
+            state,
+            kiosk,
+            intake: id,
+            kind,
+            key,
+            pat_num,
+            body,
+        } = self;
+        // One upload at a time per intake: a retake never races the photo it replaces.
+        let lock = state.intakes.upload_lock(&id);
+        let _one_at_a_time = lock.lock().await;
+        on_intake(&state, &kiosk, &id, |intake, now| intake.kiosk_touch(now))?;
+
+        let started = Instant::now();
+        let session = kiosk.session(state.clock.now());
+        let target = "documents/Upload";
+        let mut audit = AuditRow::begin(&session, &state.keys.customer_id, "POST", target);
+        audit.actor = kiosk.actor();
+        audit.path = format!("{target} (kiosk {} photo)", kind.id());
+        audit.pat_num = Some(pat_num);
+        // The proxy's own exactly-once machinery, keyed per intake and step.
+        let scoped = format!("kiosk:{id}:{}:{key}", kind.id());
+        let sent = crate::proxy::send_once_per_key(
+            &state,
+            &session,
+            &scoped,
+            &Method::POST,
+            target,
+            &Incoming::complete(body),
+            &mut audit,
+        )
+        .await;
+        let outcome = saved_doc_num(sent).await;
+        audit.status = match &outcome {
+            Ok(_) => 201,
+            Err(e) => e.status().as_u16(),
+        };
+        audit.duration_ms = started.elapsed().as_millis() as u64;
+        state.audit.record(audit);
+        let doc_num = outcome?;
+
+        // The step holds this photo now; a retake's predecessor goes.
+        let now = state.clock.now();
+        let to_delete = state
+            .intakes
+            .with(&id, now, |intake| intake.photo_saved(kind, &key, doc_num))
+            .flatten();
+        if let Some(old) = to_delete {
+            delete_document(&state, &kiosk, pat_num, old).await;
+        }
+        Ok(())
+    }
 }
 
 fn content_type(headers: &HeaderMap) -> String {

@@ -609,6 +609,32 @@ async fn a_replayed_photo_lands_once_also_when_the_first_answer_was_lost_or_a_50
     );
     assert_eq!(copies(&back), 1);
 
+    // A retry while the first attempt is still on its way waits for it; a tablet that gave
+    // up on its request (Wi-Fi gone) does not stop the upload, and its retry gets the answer.
+    sandbox.knobs.set_latency_ms(400);
+    let id_photo = png("photo ID, retried while in flight");
+    let (a, b) = tokio::join!(tablet.photo(id, "photoId", "key-inflight-0001", &id_photo), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        tablet.photo(id, "photoId", "key-inflight-0001", &id_photo).await
+    });
+    assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);
+    assert_eq!(copies(&id_photo), 1);
+    let given_up = png("photo ID, the tablet gave up waiting");
+    let impatient = tablet
+        .request("PUT", &format!("/gateway/v1/kiosk/intake/{id}/photos/photoId"))
+        .header("content-type", "image/png")
+        .header("idempotency-key", "key-gave-up-00001")
+        .timeout(Duration::from_millis(150))
+        .body(given_up.clone())
+        .send()
+        .await;
+    assert!(impatient.is_err(), "the tablet stopped waiting");
+    let retried = tablet.photo(id, "photoId", "key-gave-up-00001", &given_up).await;
+    assert_eq!(retried.status, 201, "{}", retried.text);
+    sandbox.knobs.set_latency_ms(0);
+    assert_eq!(copies(&given_up), 1);
+    assert_eq!(copies(&id_photo), 0, "the retake replaced it");
+
     // The same key with a different photo is refused and sends nothing.
     let other = png("a different photo under a used key");
     let misuse = tablet.photo(id, "selfie", "key-replay-000001", &other).await;
@@ -663,9 +689,27 @@ async fn a_retake_leaves_one_document_for_the_step_and_oversized_photos_are_refu
 
     // Too large for Open Dental's limit once in base64: 413, and nothing reaches it.
     sandbox.knobs.clear_request_log();
-    let huge = vec![7u8; opendental::error::MAX_BODY_CHARS / 4 * 3 + 1];
-    let r = tablet.photo(id, "selfie", "key-too-large-001", &huge).await;
-    assert_eq!(r.status, 413, "{}", r.text);
+    // (Its Content-Length is enough: the answer comes before the body, which a client would
+    // still be writing, so the request is written by hand.)
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let huge = opendental::error::MAX_BODY_CHARS / 4 * 3 + 1;
+    let mut conn = tokio::net::TcpStream::connect(gw.addr).await.unwrap();
+    let head = format!(
+        "PUT /gateway/v1/kiosk/intake/{id}/photos/selfie HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\
+         Content-Type: image/jpeg\r\nIdempotency-Key: key-too-large-001\r\nContent-Length: {huge}\r\n\r\n",
+        gw.addr,
+        tablet.cookie_header()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&[7u8; 4096]).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("too large"), "{answer}");
     assert!(sandbox.knobs.requests().is_empty(), "{:?}", sandbox.knobs.requests());
 }
 
