@@ -98,7 +98,7 @@ pub(crate) async fn send_from_desk(b: &Browser, tablet: &Session, pat_num: i64, 
     took
 }
 
-async fn enter_birthdate(tablet: &Session, day: &str, month: &str, year: &str) {
+pub(crate) async fn enter_birthdate(tablet: &Session, day: &str, month: &str, year: &str) {
     tablet.fill("#kiosk-birth-day", day).await;
     tablet.fill("#kiosk-birth-month", month).await;
     tablet.fill("#kiosk-birth-year", year).await;

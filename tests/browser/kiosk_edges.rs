@@ -9,8 +9,8 @@ use serde_json::json;
 use crate::{
     harness::{Browser, TempDir},
     kiosk::{
-        categories_of, fetch_json, janes_documents, photo, send_from_desk, set_up_kiosk, start_for_jane,
-        take_photo_and_send, JANE,
+        categories_of, enter_birthdate, fetch_json, janes_documents, photo, send_from_desk, set_up_kiosk,
+        start_for_jane, take_photo_and_send, JANE,
     },
 };
 
@@ -214,6 +214,33 @@ async fn the_idle_timeout_keeps_what_is_typed_and_explains_the_range_when_comple
     assert_eq!(value().await, "45", "saved on the gateway");
     let state = fetch_json(&b, "/gateway/v1/kiosks").await;
     assert_eq!(state[0]["setup"]["idleSeconds"], 45);
+    tablet.close().await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_wrong_birthdates_lock_the_intake_and_tell_staff() {
+    let b = Browser::start().await;
+    let tablet = set_up_kiosk(&b, 90).await;
+    send_from_desk(&b, &tablet, JANE, "Hello, Jane.").await;
+    tablet.find("#kiosk-start").await.click().await.unwrap();
+    for (day, left) in [("01", "2 tries left"), ("02", "1 try left")] {
+        enter_birthdate(&tablet, day, "01", "1980").await;
+        tablet.wait_for_text("#kiosk-birthdate-error", left).await;
+    }
+    enter_birthdate(&tablet, "03", "01", "1980").await;
+    tablet
+        .wait_for_text("#kiosk-title", "We could not confirm who you are.")
+        .await;
+    tablet
+        .wait_for_text(".kiosk-card", "Please hand this tablet to the front desk.")
+        .await;
+    b.find("#intake-progress .intake-state[data-state='LockedOut']").await;
+    b.wait_for_text("#intake-progress", "Locked out").await;
+    assert!(
+        b.client.find(Locator::Css("#cancel-intake")).await.is_err(),
+        "nothing left to cancel"
+    );
     tablet.close().await;
     b.close().await;
 }
