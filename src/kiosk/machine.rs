@@ -174,7 +174,12 @@ impl Machine {
             }
             // Finished here: the thank-you stays until "Done" or the idle time.
             (None, Some(_)) if self.screen == Screen::Done => {}
-            (None, Some(_)) => self.end(EndReason::Ended, false, now, fx),
+            (None, Some(_)) => {
+                // The stream may tell of a lock-out before the birthdate's own answer does.
+                let locked = self.intake.as_ref().is_some_and(|i| i.checking && i.tries_left <= 1);
+                let reason = if locked { EndReason::LockedOut } else { EndReason::Ended };
+                self.end(reason, false, now, fx)
+            }
             (Some(_), None) | (None, None) => {}
         }
     }

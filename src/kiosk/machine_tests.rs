@@ -185,6 +185,22 @@ fn the_third_miss_locks_out_and_forgets_the_patient() {
     assert_eq!(m.screen, Screen::Ended(EndReason::LockedOut));
     m.handle(Event::Tick, 5.0 + ENDED_SHOW_MS);
     assert_eq!((m.screen, m.lang), (Screen::Waiting, Lang::En));
+    // The stream may say the intake ended before the third miss's own answer arrives.
+    let mut m = Machine::new(true);
+    m.handle(state(Some(intake("a", "en", &TWO))), 0.0);
+    m.handle(Event::Start, 0.0);
+    for left in [2, 1] {
+        m.handle(Event::SubmitBirthdate(Ok("2000-01-01".into())), 0.0);
+        m.handle(birthdate(BirthdateAnswer::Wrong { tries_left: left }), 0.0);
+    }
+    m.handle(Event::SubmitBirthdate(Ok("2000-01-01".into())), 0.0);
+    assert_eq!(m.handle(state(None), 0.0), [Effect::ForgetPatient]);
+    assert_eq!(m.screen, Screen::Ended(EndReason::LockedOut));
+    assert!(
+        m.handle(birthdate(BirthdateAnswer::Gone), 0.0).is_empty(),
+        "the late answer changes nothing"
+    );
+    assert_eq!(m.screen, Screen::Ended(EndReason::LockedOut));
     // A 410 with tries left (expired meanwhile) is not a lock-out.
     let mut m = Machine::new(true);
     m.handle(state(Some(intake("a", "en", &TWO))), 0.0);
