@@ -406,7 +406,12 @@ pub async fn pair(
         ));
     }
     let setup = KioskSetup::defaults(&image_categories(&state, &session).await?);
+    // A device is one kiosk: pairing it again replaces the kiosk it was.
+    let replaced = kiosk_of(&state, &headers, client.https);
     let (token, kiosk) = state.kiosks.pair(name, &session.user, &setup).map_err(internal)?;
+    if let Some(old) = replaced {
+        revoke_kiosk(&state, old.id, &format!("user:{}", session.user))?;
+    }
     if let Some(staff_token) = crate::auth::token_from(&headers, client.https) {
         state.sessions.remove(&staff_token);
     }

@@ -233,6 +233,41 @@ async fn over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+
+    // Made a kiosk over HTTPS: its credential is __Host- prefixed and Secure too, and the
+    // staff cookie it replaces is cleared under its own name.
+    let paired = client
+        .post(format!("{base}/gateway/v1/kiosks"))
+        .header("cookie", token)
+        .json(&serde_json::json!({ "name": "Front desk tablet" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paired.status(), 201);
+    let set: Vec<String> = paired
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let kiosk = set
+        .iter()
+        .find(|c| c.starts_with("__Host-chairside-kiosk="))
+        .expect("a kiosk cookie");
+    assert!(kiosk.contains("; Secure") && kiosk.contains("; HttpOnly") && kiosk.contains("Max-Age=34560000"));
+    assert!(set
+        .iter()
+        .any(|c| c.starts_with("__Host-chairside-session=;") && c.contains("Max-Age=0")));
+    let kiosk_token = kiosk.split(';').next().unwrap();
+    let me = |cookie: String| {
+        client
+            .get(format!("{base}/gateway/v1/kiosk"))
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(me(kiosk_token.to_owned()).await.unwrap().status(), 200);
+    let plain_kiosk = kiosk_token.replace("__Host-chairside-kiosk", "chairside-kiosk");
+    assert_eq!(me(plain_kiosk).await.unwrap().status(), 401);
 }
 
 #[tokio::test]

@@ -316,6 +316,23 @@ async fn a_kiosk_credential_alone_gets_403_on_every_open_dental_path_and_nothing
     assert_eq!(session["signedIn"], false);
     assert_eq!(session["kiosk"]["name"], "Front desk tablet");
     assert!(staff.get("/gateway/v1/session").await.json().get("kiosk").is_none());
+    // Paired again, the device is a new kiosk and the one it was is gone.
+    let r = tablet
+        .send(
+            "POST",
+            "/gateway/v1/sign-in",
+            json!({"username": USER, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let again = tablet
+        .send("POST", "/gateway/v1/kiosks", json!({"name": "Front desk tablet"}))
+        .await;
+    assert_eq!(again.status, 201);
+    let listed = staff.get("/gateway/v1/kiosks").await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_ne!(listed[0]["id"], kiosk["id"]);
+    assert!(tablet.cookie("chairside-session").is_none());
 
     let forwarded = upstream.seen().len();
     let paths = [
@@ -935,7 +952,7 @@ async fn starting_on_the_tablet_needs_both_cookies_and_ends_the_staff_session_th
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn jose_whose_language_is_spa_gets_spanish() {
+async fn jose_whose_language_is_spa_gets_spanish_and_patients_without_a_birthdate_are_refused() {
     let (_sandbox, gw, _dir) = sandbox_and_gateway().await;
     let staff = Device::signed_in(&gw).await;
     let (tablet, kiosk) = Device::kiosk(&gw, "Tablet").await;
@@ -951,6 +968,28 @@ async fn jose_whose_language_is_spa_gets_spanish() {
     let view = tablet.get("/gateway/v1/kiosk").await.json();
     assert_eq!(view["intake"]["language"], "es");
     assert_eq!(view["intake"]["firstName"], "José");
+    let cancel = format!("/gateway/v1/intakes/{}/cancel", status["id"].as_str().unwrap());
+    assert_eq!(staff.send("POST", &cancel, json!({})).await.status, 200);
+
+    // A patient without a birthdate cannot be confirmed; unknown patients and kiosks are 404.
+    let found: Vec<Value> =
+        serde_json::from_str(&staff.get("/api/v1/patients?LName=Johnson&FName=Brody").await.text).unwrap();
+    let brody = found[0]["PatNum"].as_i64().unwrap();
+    let kiosk_id = kiosk["id"].as_i64().unwrap();
+    let path = format!("/gateway/v1/kiosks/{kiosk_id}/intakes");
+    let r = staff.send("POST", &path, json!({ "patNum": brody })).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Brody has no birthdate"), "{}", r.text);
+    assert_eq!(staff.send("POST", &path, json!({ "patNum": 999999 })).await.status, 404);
+    let unknown = staff
+        .send("POST", "/gateway/v1/kiosks/999/intakes", json!({ "patNum": JANE }))
+        .await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(
+        tablet.get("/gateway/v1/kiosk").await.json()["intake"],
+        Value::Null,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -997,6 +1036,14 @@ async fn setup_is_validated_and_takes_effect_for_the_next_intake() {
             .await
             .status,
         404
+    );
+    for name in ["   ".to_owned(), "x".repeat(61)] {
+        let r = staff.send("POST", "/gateway/v1/kiosks", json!({ "name": name })).await;
+        assert_eq!(r.status, 422, "{name:?}");
+    }
+    assert!(
+        staff.cookie("chairside-session").is_some(),
+        "a refused pairing keeps the session"
     );
     let mut stream = tablet.events("/gateway/v1/kiosk/events").await;
     stream
