@@ -25,6 +25,7 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod throttle;
+pub mod thumbnails;
 pub mod tls;
 pub mod web_app;
 
@@ -51,6 +52,15 @@ pub fn app(state: GatewayState) -> Router {
         .route("/gateway/v1/session/refresh", post(auth::refresh))
         .route("/gateway/v1/documents/{doc_num}/file", get(files_site::document_file))
         .route("/gateway/v1/mounts/{mount_num}/image", get(files_site::mount_image))
+        .route(
+            "/gateway/v1/mounts/{mount_num}/thumbnail",
+            get(thumbnails::mount_thumbnail),
+        )
+        .route("/gateway/v1/mounts/{mount_num}/items", get(thumbnails::mount_items))
+        .route(
+            "/gateway/v1/patients/{pat_num}/thumbnails",
+            get(thumbnails::patient_thumbnails),
+        )
         .route_layer(from_fn_with_state(state.clone(), auth::require_session));
     // Looking at the queue needs a session but is not activity.
     let quiet = Router::new()
