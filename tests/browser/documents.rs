@@ -395,14 +395,32 @@ async fn a_document_can_be_added_by_url() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_documents_screen_needs_two_requests_cold_and_one_warm() {
+async fn the_documents_screen_with_thumbnails_needs_four_requests_cold_and_one_warm() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
+    // Ready once the thumbnails have arrived and the mount's tile is painted.
     let (cold, warm) = b
-        .requests_to_open(JANE, "/documents", "table.documents-table tbody tr")
+        .requests_to_open(
+            JANE,
+            "/documents",
+            ".documents-list[data-thumbnails=ready] #view-mount-1 .thumb img",
+        )
         .await;
-    assert_eq!(cold, ["GET /definitions", "GET /documents"]);
-    assert_eq!(warm, ["GET /documents"], "image categories are cached");
+    assert_eq!(
+        cold,
+        [
+            "GET /definitions",
+            "GET /documents",
+            "POST /documents/DownloadSftp",
+            "POST /documents/Thumbnails"
+        ],
+        "image categories (once per session), the listing, one Thumbnails call, the mount's tile"
+    );
+    assert_eq!(
+        warm,
+        ["GET /documents"],
+        "image categories cached by the app; thumbnails and the tile by the gateway"
+    );
     b.close().await;
 }
 

@@ -5,6 +5,7 @@ mod bench;
 mod documents;
 mod gateway;
 mod harness;
+mod images;
 mod kiosk;
 mod sftp;
 mod shell;

@@ -328,16 +328,11 @@ pub fn Viewer(
         };
         format!("{} · {position}{part}", accessible_text(&item))
     };
-    let image_style = move || {
-        let (n, s) = (natural.get(), stage_size.get());
-        let v = view.get();
-        let hidden = if n.width == 0.0 { "visibility:hidden;" } else { "" };
-        format!(
-            "{hidden}transform:{};filter:{};",
-            v.transform_css(n, s),
-            v.filter_css()
-        )
-    };
+    // Set through the CSSOM (`style:`), which the gateway's CSP allows; a style attribute it
+    // would refuse.
+    let transform = move || view.get().transform_css(natural.get(), stage_size.get());
+    let filter = move || view.get().filter_css();
+    let visibility = move || if natural.get().width == 0.0 { "hidden" } else { "visible" };
     let percent = move || view.get().percent(natural.get(), stage_size.get());
     let is_image = move || matches!(shown.get(), Shown::Image { .. });
     let close = move || on_close.run(current_key());
@@ -452,7 +447,8 @@ pub fn Viewer(
                         }.into_any(),
                         Shown::Image { url, .. } => view! {
                             <img id="viewer-image" src=url alt=move || accessible_text(&item())
-                                style=image_style on:load=on_image_load draggable="false" />
+                                style:transform=transform style:filter=filter style:visibility=visibility
+                                on:load=on_image_load draggable="false" />
                         }.into_any(),
                         Shown::Pdf { url, .. } => view! {
                             <iframe id="viewer-pdf" src=url title=move || accessible_text(&item())></iframe>
