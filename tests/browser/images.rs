@@ -81,6 +81,13 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
         "the grid's thumbnail",
     )
     .await;
+    let shown = b
+        .script(&format!(
+            "const r = document.querySelector('.documents-grid #view-doc-{INSURANCE_FRONT} img').getBoundingClientRect(); \
+             return [r.width, r.height];"
+        ))
+        .await;
+    assert_eq!(shown, serde_json::json!([100, 100]), "100×100 in the grid");
     assert!(site_is_empty(&b));
     b.close().await;
 }
