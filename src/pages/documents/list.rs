@@ -75,6 +75,7 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
                         on:click=move |_| grid.set(true)>"Grid"</button>
                 </span>
             </div>
+            {move || pictures.problem.get().map(|text| view! { <p class="meta thumbnails-problem" role="status">{text}</p> })}
             <Show when=move || total != 0 fallback=|| view! { <p>"No documents or images yet."</p> }>
                 <Show when=move || grid.get()>
                     <ul class="documents-grid" aria-label="Documents and mounts, oldest first">

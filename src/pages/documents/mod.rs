@@ -118,12 +118,20 @@ fn DocumentsScreen(
         Effect::new(move |_| {
             version.track();
             leptos::task::spawn_local(async move {
-                if let Ok(thumbnails) = crate::gateway::thumbnails(pat_num).await {
-                    crate::files::mark("chairside-thumbnails-arrived");
-                    let _ = pictures.thumbnails.try_set(None);
-                    let map = thumbnails.into_iter().map(|t| (t.doc_num, t)).collect();
-                    let _ = pictures.thumbnails.try_set(Some(std::rc::Rc::new(map)));
-                }
+                let answer = crate::gateway::thumbnails(pat_num).await;
+                crate::files::mark("chairside-thumbnails-arrived");
+                let map = match answer {
+                    Ok(thumbnails) => {
+                        let _ = pictures.problem.try_set(None);
+                        thumbnails.into_iter().map(|t| (t.doc_num, t)).collect()
+                    }
+                    // The list stands without them: type icons, and why.
+                    Err(message) => {
+                        let _ = pictures.problem.try_set(Some(format!("Thumbnails are not available: {message}")));
+                        Default::default()
+                    }
+                };
+                let _ = pictures.thumbnails.try_set(Some(std::rc::Rc::new(map)));
             });
         });
     }

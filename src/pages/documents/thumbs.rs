@@ -52,6 +52,8 @@ pub struct Pictures {
     pub thumbnails: RwSignal<Option<Rc<HashMap<i64, EncodedImage>>>, LocalStorage>,
     mount_tiles: StoredValue<HashMap<i64, web_sys::Blob>, LocalStorage>,
     visibility: StoredValue<Option<Visibility>, LocalStorage>,
+    /// Why there are no thumbnails, when asking for them failed.
+    pub problem: RwSignal<Option<String>>,
     /// Whether files can be fetched at all (gateway mode).
     pub can_view: bool,
 }
@@ -62,6 +64,7 @@ impl Pictures {
             thumbnails: RwSignal::new_local(None),
             mount_tiles: StoredValue::new_local(HashMap::new()),
             visibility: StoredValue::new_local(Visibility::new()),
+            problem: RwSignal::new(None),
             can_view,
         }
     }
