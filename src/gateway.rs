@@ -396,7 +396,11 @@ pub async fn fetch_file(url: &str) -> Result<FetchedFile, String> {
     let file_name = response
         .headers()
         .get("content-disposition")
-        .and_then(|d| d.split("filename=\"").nth(1).map(|n| n.trim_end_matches('"').to_owned()))
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .map(|n| n.trim_end_matches('"').to_owned())
+        })
         .unwrap_or_default();
     let raw: web_sys::Response = response.into();
     let promise = raw.blob().map_err(|e| format!("{e:?}"))?;
@@ -430,7 +434,11 @@ async fn get_image(url: &str) -> Result<gloo_net::http::Response, String> {
             }
             return Err("You were signed out.".into());
         }
-        hub::answered(sent_at, (200..300).contains(&status), response.headers().get(ENDPOINT_HEADER));
+        hub::answered(
+            sent_at,
+            (200..300).contains(&status),
+            response.headers().get(ENDPOINT_HEADER),
+        );
         if (200..300).contains(&status) {
             return Ok(response);
         }

@@ -25,7 +25,7 @@ pub(crate) async fn wait_until(b: &Browser, js: &str, what: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let value = b.script(&format!("return ({js});")).await;
-        if value.as_bool() != Some(false) && !value.is_null() && value != Value::from(0) {
+        if value.as_bool() != Some(false) && !value.is_null() && value != 0 {
             return value;
         }
         assert!(Instant::now() < deadline, "never: {what} (last {value})");
@@ -56,8 +56,10 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
     assert!(with_thumbnails.len() >= 6, "{with_thumbnails:?}");
     for doc in &with_thumbnails {
         // Only what is on screen is decoded: bring it there.
-        b.script(&format!("document.querySelector('#view-doc-{doc}').scrollIntoView({{block: 'center'}})"))
-            .await;
+        b.script(&format!(
+            "document.querySelector('#view-doc-{doc}').scrollIntoView({{block: 'center'}})"
+        ))
+        .await;
         wait_until(
             &b,
             &format!(
@@ -105,7 +107,11 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
 async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_focus_back() {
     let b = Browser::start().await;
     open_documents_with_thumbnails(&b, JANE).await;
-    b.find(&format!("#view-doc-{INSURANCE_FRONT}")).await.click().await.unwrap();
+    b.find(&format!("#view-doc-{INSURANCE_FRONT}"))
+        .await
+        .click()
+        .await
+        .unwrap();
     let natural = wait_until(
         &b,
         "(() => { const img = document.querySelector('dialog.viewer #viewer-image'); \
@@ -115,9 +121,7 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
     .await;
     let file = chairside_sandbox::atoz::all_files(&b.sandbox.atoz_dir)
         .into_iter()
-        .find(|p| {
-            p.file_name().is_some_and(|n| n == "SmithJane5.jpg") && !p.parent().unwrap().ends_with("Thumbnails")
-        })
+        .find(|p| p.file_name().is_some_and(|n| n == "SmithJane5.jpg") && !p.parent().unwrap().ends_with("Thumbnails"))
         .expect("the file in the A-to-Z folder");
     let (width, height) = image::ImageReader::open(&file)
         .unwrap()
@@ -125,11 +129,18 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
         .unwrap()
         .into_dimensions()
         .unwrap();
-    assert_eq!(natural, serde_json::json!([width, height]), "the file itself, not a thumbnail");
+    assert_eq!(
+        natural,
+        serde_json::json!([width, height]),
+        "the file itself, not a thumbnail"
+    );
     let alt = b.find("#viewer-image").await.attr("alt").await.unwrap().unwrap();
     assert_eq!(alt, "Insurance card front, 2023-01-10, Insurance Cards");
 
-    let transform = || async { b.script("return document.querySelector('#viewer-image').style.transform").await };
+    let transform = || async {
+        b.script("return document.querySelector('#viewer-image').style.transform")
+            .await
+    };
     // A small image fits at 100 %; 100 % is one image pixel per CSS pixel.
     b.find("#viewer-actual").await.click().await.unwrap();
     assert_eq!(b.find("#viewer-zoom").await.text().await.unwrap(), "100 %");
@@ -161,11 +172,16 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
     )
     .await;
     assert_eq!(
-        b.script("return document.querySelector('#viewer-image').style.filter").await,
+        b.script("return document.querySelector('#viewer-image').style.filter")
+            .await,
         "brightness(1.5) contrast(1)"
     );
     b.find("#viewer-reset").await.click().await.unwrap();
-    assert_eq!(b.script("return document.querySelector('#viewer-image').style.filter").await, "none");
+    assert_eq!(
+        b.script("return document.querySelector('#viewer-image').style.filter")
+            .await,
+        "none"
+    );
 
     // The arrow key moves to the next document: the card's back.
     b.find("#viewer-close").await.send_keys(ARROW_RIGHT).await.unwrap();
@@ -183,8 +199,13 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
 
     // Escape closes it; the focus is on the document shown last.
     b.press(ESCAPE).await;
-    b.wait_for_focus("el && el.id === 'view-doc-6'", "returned to the card's back").await;
-    assert_eq!(b.script("return document.querySelectorAll('dialog.viewer').length").await, 0);
+    b.wait_for_focus("el && el.id === 'view-doc-6'", "returned to the card's back")
+        .await;
+    assert_eq!(
+        b.script("return document.querySelectorAll('dialog.viewer').length")
+            .await,
+        0
+    );
 
     // Viewed twice through the gateway: audited with user, patient and document.
     let gateway = b.gateway.as_ref().unwrap();
@@ -215,16 +236,28 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
 #[tokio::test(flavor = "multi_thread")]
 async fn without_thumbnails_the_list_still_stands_with_icons_and_says_why() {
     let b = Browser::start().await;
-    b.sandbox
-        .knobs
-        .fail_requests(1, chairside_sandbox::FailMode::ServerError, "POST /documents/Thumbnails");
+    b.sandbox.knobs.fail_requests(
+        1,
+        chairside_sandbox::FailMode::ServerError,
+        "POST /documents/Thumbnails",
+    );
     open_documents_with_thumbnails(&b, JANE).await;
-    b.wait_for_text(".thumbnails-problem", "Thumbnails are not available").await;
+    b.wait_for_text(".thumbnails-problem", "Thumbnails are not available")
+        .await;
     let icon = b.find(&format!("#view-doc-{INSURANCE_FRONT} .type-icon")).await;
     assert_eq!(icon.text().await.unwrap(), "IMG");
     // The viewer still opens the file itself.
-    b.find(&format!("#view-doc-{INSURANCE_FRONT}")).await.click().await.unwrap();
-    wait_until(&b, "document.querySelector('#viewer-image')?.naturalWidth > 0", "the image").await;
+    b.find(&format!("#view-doc-{INSURANCE_FRONT}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_until(
+        &b,
+        "document.querySelector('#viewer-image')?.naturalWidth > 0",
+        "the image",
+    )
+    .await;
     assert!(site_empties(&b).await);
     b.close().await;
 }
@@ -241,10 +274,16 @@ async fn a_pdf_opens_in_the_browsers_own_viewer_and_a_mount_image_by_image() {
         "Consent for extraction, 2023-06-02, Documents, tooth 1"
     );
     b.press(ESCAPE).await;
-    b.wait_for_focus("el && el.id === 'view-doc-7'", "returned to the PDF").await;
+    b.wait_for_focus("el && el.id === 'view-doc-7'", "returned to the PDF")
+        .await;
 
     b.find("#view-mount-1").await.click().await.unwrap();
-    wait_until(&b, "document.querySelector('#viewer-image')?.naturalWidth > 0", "the composite").await;
+    wait_until(
+        &b,
+        "document.querySelector('#viewer-image')?.naturalWidth > 0",
+        "the composite",
+    )
+    .await;
     b.find("#viewer-mount-images").await.click().await.unwrap();
     let images = wait_until(
         &b,
@@ -253,7 +292,11 @@ async fn a_pdf_opens_in_the_browsers_own_viewer_and_a_mount_image_by_image() {
     )
     .await;
     assert_eq!(images, 4);
-    b.find(".mount-parts button.mount-image:nth-of-type(2)").await.click().await.unwrap();
+    b.find(".mount-parts button.mount-image:nth-of-type(2)")
+        .await
+        .click()
+        .await
+        .unwrap();
     b.wait_for_text("#viewer-info", "image 1 of the mount").await;
     let size = wait_until(
         &b,
@@ -265,7 +308,8 @@ async fn a_pdf_opens_in_the_browsers_own_viewer_and_a_mount_image_by_image() {
     assert_eq!(size, serde_json::json!([160, 120]), "one image, not the composite");
     assert_eq!(b.requests_starting("POST /documents/DownloadMount"), 1);
     b.press(ESCAPE).await;
-    b.wait_for_focus("el && el.id === 'view-mount-1'", "returned to the mount").await;
+    b.wait_for_focus("el && el.id === 'view-mount-1'", "returned to the mount")
+        .await;
     assert!(site_empties(&b).await);
     b.close().await;
 }
@@ -302,11 +346,7 @@ async fn upload_jpegs(b: &Browser, pat_num: i64, jpegs: &[Vec<u8>], description:
         )
         .await
         .unwrap();
-    made.as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d.as_i64().unwrap())
-        .collect()
+    made.as_array().unwrap().iter().map(|d| d.as_i64().unwrap()).collect()
 }
 
 fn jpeg(width: u32, height: u32, seed: u32, quality: u8) -> Vec<u8> {
@@ -364,7 +404,8 @@ async fn bench_viewer_click_to_painted_for_a_5_mb_jpeg() {
             .unwrap();
         samples.push(ms.as_f64().unwrap());
         b.press(ESCAPE).await;
-        b.wait_for_focus(&format!("el && el.id === 'view-doc-{doc}'"), "back on the tile").await;
+        b.wait_for_focus(&format!("el && el.id === 'view-doc-{doc}'"), "back on the tile")
+            .await;
     }
     let mut sorted = samples.clone();
     sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());

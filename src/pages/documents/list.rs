@@ -58,7 +58,11 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
     };
     let pictures = expect_context::<Pictures>();
     // For tests and the benchmark: the thumbnails have arrived.
-    let thumbnails_state = move || pictures.thumbnails.with(|t| if t.is_some() { "ready" } else { "waiting" });
+    let thumbnails_state = move || {
+        pictures
+            .thumbnails
+            .with(|t| if t.is_some() { "ready" } else { "waiting" })
+    };
     view! {
         <div class="documents-list" data-thumbnails=thumbnails_state>
             <div class="toolbar">

@@ -41,7 +41,11 @@ pub fn kind_of(item: &DocumentListItem) -> Kind {
         return Kind::Mount;
     }
     let name = item.file_path.rsplit(['\\', '/']).next().unwrap_or_default();
-    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+    match name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("jpg" | "jpeg" | "png" | "gif" | "bmp" | "tif" | "tiff" | "webp") => Kind::Image,
         Some("pdf") => Kind::Pdf,
         Some("doc" | "docx" | "rtf" | "odt") => Kind::Word,
@@ -130,7 +134,10 @@ mod tests {
             tooth_numbers: "2,3,4".into(),
             ..item("\\\\srv\\A\\x.jpg")
         };
-        assert_eq!(accessible_text(&bitewing), "Bitewing left, 2026-01-10, X-Rays, teeth 2, 3, 4");
+        assert_eq!(
+            accessible_text(&bitewing),
+            "Bitewing left, 2026-01-10, X-Rays, teeth 2, 3, 4"
+        );
         let photo = DocumentListItem {
             tooth_numbers: "8".into(),
             doc_category_name: "".into(),

@@ -127,7 +127,9 @@ fn DocumentsScreen(
                     }
                     // The list stands without them: type icons, and why.
                     Err(message) => {
-                        let _ = pictures.problem.try_set(Some(format!("Thumbnails are not available: {message}")));
+                        let _ = pictures
+                            .problem
+                            .try_set(Some(format!("Thumbnails are not available: {message}")));
                         Default::default()
                     }
                 };

@@ -68,25 +68,29 @@ impl Pictures {
             can_view,
         }
     }
-
 }
+
+/// What each tile does when it comes on or goes off screen, by its `data-tile` key.
+type Watchers = Rc<RefCell<HashMap<String, Box<dyn Fn(bool)>>>>;
 
 /// One IntersectionObserver for every tile, dispatching by the tile's `data-tile` key.
 struct Visibility {
     observer: IntersectionObserver,
-    watchers: Rc<RefCell<HashMap<String, Box<dyn Fn(bool)>>>>,
+    watchers: Watchers,
     _callback: Closure<dyn FnMut(js_sys::Array)>,
 }
 
 impl Visibility {
     fn new() -> Option<Visibility> {
-        let watchers: Rc<RefCell<HashMap<String, Box<dyn Fn(bool)>>>> = Rc::default();
+        let watchers: Watchers = Rc::default();
         let callback = {
             let watchers = watchers.clone();
             Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
                 for entry in entries.iter() {
                     let entry: IntersectionObserverEntry = entry.unchecked_into();
-                    let Some(key) = entry.target().get_attribute("data-tile") else { continue };
+                    let Some(key) = entry.target().get_attribute("data-tile") else {
+                        continue;
+                    };
                     if let Some(watch) = watchers.borrow().get(&key) {
                         watch(entry.is_intersecting());
                     }
@@ -96,8 +100,7 @@ impl Visibility {
         let options = IntersectionObserverInit::new();
         // A screenful ahead, so a picture is ready as its tile scrolls in.
         options.set_root_margin("300px 0px");
-        let observer =
-            IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok()?;
+        let observer = IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok()?;
         Some(Visibility {
             observer,
             watchers,

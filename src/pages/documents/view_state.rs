@@ -89,9 +89,7 @@ impl ViewState {
         if turned.is_empty() || stage.is_empty() {
             return 1.0;
         }
-        (stage.width / turned.width)
-            .min(stage.height / turned.height)
-            .min(1.0)
+        (stage.width / turned.width).min(stage.height / turned.height).min(1.0)
     }
 
     pub fn scale(&self, natural: Size, stage: Size) -> f64 {
@@ -290,7 +288,11 @@ mod tests {
         // centre at scale 1, and is 110 px right at 1.1, so the image moves 10 px left.
         v.wheel(-3.0, (100.0, 50.0), PHOTO, STAGE);
         assert_eq!(v.zoom, Zoom::Scale(1.1));
-        assert!((v.pan.0 + 10.0).abs() < 1e-9 && (v.pan.1 + 5.0).abs() < 1e-9, "{:?}", v.pan);
+        assert!(
+            (v.pan.0 + 10.0).abs() < 1e-9 && (v.pan.1 + 5.0).abs() < 1e-9,
+            "{:?}",
+            v.pan
+        );
         v.wheel(3.0, (100.0, 50.0), PHOTO, STAGE);
         assert!((v.scale(PHOTO, STAGE) - 1.0).abs() < 1e-9 && v.pan.0.abs() < 1e-9);
         v.wheel(0.0, (0.0, 0.0), PHOTO, STAGE);

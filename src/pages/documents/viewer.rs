@@ -26,10 +26,19 @@ const KEPT_FILES: usize = 5;
 #[derive(Clone, Debug, PartialEq)]
 enum Shown {
     Loading,
-    Image { url: String, name: String },
-    Pdf { url: String, name: String },
+    Image {
+        url: String,
+        name: String,
+    },
+    Pdf {
+        url: String,
+        name: String,
+    },
     /// Not something a browser shows (Word, DICOM): offered for download.
-    Other { url: String, name: String },
+    Other {
+        url: String,
+        name: String,
+    },
     Failed(String),
 }
 
@@ -106,11 +115,8 @@ pub fn Viewer(
                 });
             }
             Part::MountImage(n) => {
-                let image = mount_images.with_untracked(|m| {
-                    m.as_ref()
-                        .and_then(|m| m.as_ref().ok())
-                        .and_then(|m| m.get(n).cloned())
-                });
+                let image = mount_images
+                    .with_untracked(|m| m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.get(n).cloned()));
                 let Some(image) = image else { return };
                 let file = STANDARD
                     .decode(image.data.as_bytes())
@@ -222,9 +228,14 @@ pub fn Viewer(
     let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
     let gesture_start = StoredValue::new(None::<(f64, f64)>);
     let relative = move |x: f64, y: f64| -> (f64, f64) {
-        let Some(el) = stage.get_untracked() else { return (0.0, 0.0) };
+        let Some(el) = stage.get_untracked() else {
+            return (0.0, 0.0);
+        };
         let rect = el.get_bounding_client_rect();
-        (x - rect.left() - rect.width() / 2.0, y - rect.top() - rect.height() / 2.0)
+        (
+            x - rect.left() - rect.width() / 2.0,
+            y - rect.top() - rect.height() / 2.0,
+        )
     };
     let on_pointer_down = move |ev: ev::PointerEvent| {
         if !matches!(shown.get_untracked(), Shown::Image { .. }) {
@@ -246,12 +257,13 @@ pub fn Viewer(
     };
     let on_pointer_move = move |ev: ev::PointerEvent| {
         let id = ev.pointer_id();
-        let Some(before) = pointers.with_value(|p| p.get(&id).copied()) else { return };
+        let Some(before) = pointers.with_value(|p| p.get(&id).copied()) else {
+            return;
+        };
         let now = (ev.client_x() as f64, ev.client_y() as f64);
         let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
-        let others: Vec<(f64, f64)> = pointers.with_value(|p| {
-            p.iter().filter(|(k, _)| **k != id).map(|(_, v)| *v).collect()
-        });
+        let others: Vec<(f64, f64)> =
+            pointers.with_value(|p| p.iter().filter(|(k, _)| **k != id).map(|(_, v)| *v).collect());
         match others.as_slice() {
             [] => {
                 if view.with_untracked(|v| v.is_zoomed_in(n, s)) {
@@ -332,7 +344,13 @@ pub fn Viewer(
     // would refuse.
     let transform = move || view.get().transform_css(natural.get(), stage_size.get());
     let filter = move || view.get().filter_css();
-    let visibility = move || if natural.get().width == 0.0 { "hidden" } else { "visible" };
+    let visibility = move || {
+        if natural.get().width == 0.0 {
+            "hidden"
+        } else {
+            "visible"
+        }
+    };
     let percent = move || view.get().percent(natural.get(), stage_size.get());
     let is_image = move || matches!(shown.get(), Shown::Image { .. });
     let close = move || on_close.run(current_key());
@@ -477,11 +495,7 @@ async fn fetch_item(item: &DocumentListItem) -> Result<FetchedFile, String> {
     gateway::fetch_file(&url).await
 }
 
-fn present(
-    file: &FetchedFile,
-    current_url: StoredValue<Option<ObjectUrl>, LocalStorage>,
-    shown: RwSignal<Shown>,
-) {
+fn present(file: &FetchedFile, current_url: StoredValue<Option<ObjectUrl>, LocalStorage>, shown: RwSignal<Shown>) {
     let Some(object_url) = ObjectUrl::new(&file.blob) else {
         return shown.set(Shown::Failed("The browser could not open this file.".into()));
     };
@@ -523,9 +537,7 @@ fn prefetch(
         .filter_map(|step| step_from(at, len, step))
         .filter_map(|i| items.try_with_value(|items| items[i].clone()))
         // Only images and mounts: a PDF or Word file is opened by choice.
-        .filter(|item| {
-            item.is_mount() || super::media::kind_of(item) == super::media::Kind::Image
-        })
+        .filter(|item| item.is_mount() || super::media::kind_of(item) == super::media::Kind::Image)
         .collect();
     spawn_local(async move {
         for item in ahead {
