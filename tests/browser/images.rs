@@ -14,6 +14,24 @@ const ARROW_RIGHT: &str = "\u{E014}";
 /// Jane's first document by date: the insurance card's front, a 160×120 JPEG.
 const INSURANCE_FRONT: i64 = 5;
 
+/// Whether the page can still load an image from an object URL (a revoked one fails; the CSP
+/// lets images, not fetch, use blob: URLs).
+async fn object_url_alive(b: &Browser, url: &str) -> bool {
+    b.client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const img = new Image();
+             img.onload = () => done(true);
+             img.onerror = () => done(false);
+             img.src = arguments[0];",
+            vec![Value::from(url)],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap()
+}
+
 pub(crate) async fn open_documents_with_thumbnails(b: &Browser, pat_num: i64) {
     b.connect_with_demo_keys().await;
     b.goto(&format!("/patients/{pat_num}/documents")).await;
@@ -99,6 +117,21 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
         ))
         .await;
     assert_eq!(shown, serde_json::json!([100, 100]), "100×100 in the grid");
+    // Leaving the screen revokes every thumbnail's object URL.
+    let tile_url = b
+        .script(&format!(
+            "return document.querySelector('.documents-grid #view-doc-{INSURANCE_FRONT} img').src"
+        ))
+        .await;
+    let tile_url = tile_url.as_str().unwrap().to_owned();
+    assert!(object_url_alive(&b, &tile_url).await);
+    b.find(&format!("nav.patient-nav a[href$='/patients/{JANE}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(".summary").await;
+    assert!(!object_url_alive(&b, &tile_url).await, "revoked with the screen");
     assert!(site_empties(&b).await);
     b.close().await;
 }
@@ -197,6 +230,8 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
     assert!(download.attr("href").await.unwrap().unwrap().starts_with("blob:"));
     assert_eq!(download.attr("download").await.unwrap().unwrap(), "SmithJane6.jpg");
 
+    let shown_url = download.attr("href").await.unwrap().unwrap();
+    assert!(object_url_alive(&b, &shown_url).await);
     // Escape closes it; the focus is on the document shown last.
     b.press(ESCAPE).await;
     b.wait_for_focus("el && el.id === 'view-doc-6'", "returned to the card's back")
@@ -205,6 +240,10 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
         b.script("return document.querySelectorAll('dialog.viewer').length")
             .await,
         0
+    );
+    assert!(
+        !object_url_alive(&b, &shown_url).await,
+        "the viewer's object URL is revoked"
     );
 
     // Viewed twice through the gateway: audited with user, patient and document.
