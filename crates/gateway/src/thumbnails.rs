@@ -362,8 +362,7 @@ pub async fn mount_items(
                 })
                 .collect();
             audit.path = format!(
-                "{} documents {})",
-                audit.path.trim_end_matches(')'),
+                "documents/DownloadMount (mount {mount_num}, to view: documents {})",
                 items
                     .iter()
                     .map(|i| i.doc_num.to_string())

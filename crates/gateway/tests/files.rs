@@ -419,6 +419,14 @@ async fn a_mount_has_a_small_tile_and_its_images_one_by_one_as_open_dental_has_t
         assert_eq!(bytes, atoz_file(&sandbox.atoz_dir, name), "{name} byte for byte");
     }
     assert_eq!(requests_to(&sandbox, "POST /documents/DownloadMount"), 1);
+    let audited = gw
+        .state
+        .audit
+        .query(&chairside_gateway::audit::AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .any(|r| r.path == "documents/DownloadMount (mount 1, to view: documents 12, 11, 14, 13)");
+    assert!(audited, "the mount's images viewed are audited by document");
     assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
 }
 
