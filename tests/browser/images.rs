@@ -273,6 +273,63 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_wheel_zooms_about_the_pointer_and_a_swipe_moves_on() {
+    let b = Browser::start().await;
+    open_documents_with_thumbnails(&b, JANE).await;
+    b.find(&format!("#view-doc-{INSURANCE_FRONT}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_until(
+        &b,
+        "document.querySelector('#viewer-image')?.naturalWidth > 0",
+        "the image",
+    )
+    .await;
+    assert_eq!(
+        b.find("#viewer-zoom").await.text().await.unwrap(),
+        "100 %",
+        "a small image fits at 100 %"
+    );
+    let zoom = b
+        .script(
+            "const stage = document.querySelector('#viewer-stage'); const r = stage.getBoundingClientRect();
+             stage.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: r.left + r.width / 2 + 40,
+               clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+             return document.querySelector('#viewer-image').style.transform;",
+        )
+        .await;
+    b.wait_for_text("#viewer-zoom", "110 %").await;
+    let pan = b
+        .script(
+            r"const m = document.querySelector('#viewer-image').style.transform
+               .match(/\) translate\(([-\d.]+)px, ([-\d.]+)px\)/);
+             return [parseFloat(m[1]), parseFloat(m[2])];",
+        )
+        .await;
+    let (dx, dy) = (pan[0].as_f64().unwrap(), pan[1].as_f64().unwrap());
+    // The point 40 px right of the centre stays put: the image moves 4 px left (to the pixel).
+    assert!(
+        (dx + 4.0).abs() < 0.5 && dy.abs() < 0.5,
+        "zoomed about the pointer: moved by ({dx}, {dy}) (before: {zoom})"
+    );
+    b.find("#viewer-fit").await.click().await.unwrap();
+    // A finger moving 120 px to the left: the next document.
+    b.script(
+        "const stage = document.querySelector('#viewer-stage'); const r = stage.getBoundingClientRect();
+         const at = (x) => ({ pointerId: 7, pointerType: 'touch', isPrimary: true, clientX: x,
+           clientY: r.top + r.height / 2, bubbles: true, cancelable: true });
+         stage.dispatchEvent(new PointerEvent('pointerdown', at(r.left + 400)));
+         stage.dispatchEvent(new PointerEvent('pointermove', at(r.left + 340)));
+         stage.dispatchEvent(new PointerEvent('pointerup', at(r.left + 280)));",
+    )
+    .await;
+    b.wait_for_text("#viewer-title", "Insurance card back").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn without_thumbnails_the_list_still_stands_with_icons_and_says_why() {
     let b = Browser::start().await;
     b.sandbox.knobs.fail_requests(
