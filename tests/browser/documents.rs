@@ -283,12 +283,13 @@ async fn a_dropped_file_and_a_pasted_image_join_the_queue_and_upload() {
     wait_for_status(&b, "#upload-2", "done").await;
     wait_for_row(&b, "dropped-scan").await;
     assert_eq!(b.requests_starting("POST /documents/Upload"), 2);
-    // Jane's only PNG files are these two (her pending PNG has no file yet).
+    // Jane's only PNG files are these two, and her pending PNG once Open Dental has imported it
+    // (making its thumbnail does).
     let folder = b.sandbox.atoz_dir.join("S").join("SmithJane1");
     let pngs: Vec<Vec<u8>> = std::fs::read_dir(&folder)
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".png") && e.file_name() != "SmithJane10.png")
         .map(|e| std::fs::read(e.path()).unwrap())
         .collect();
     assert_eq!(pngs.len(), 2);
@@ -395,14 +396,32 @@ async fn a_document_can_be_added_by_url() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_documents_screen_needs_two_requests_cold_and_one_warm() {
+async fn the_documents_screen_with_thumbnails_needs_four_requests_cold_and_one_warm() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
+    // Ready once the thumbnails have arrived and the mount's tile is painted.
     let (cold, warm) = b
-        .requests_to_open(JANE, "/documents", "table.documents-table tbody tr")
+        .requests_to_open(
+            JANE,
+            "/documents",
+            ".documents-list[data-thumbnails=ready] #view-mount-1 .thumb img",
+        )
         .await;
-    assert_eq!(cold, ["GET /definitions", "GET /documents"]);
-    assert_eq!(warm, ["GET /documents"], "image categories are cached");
+    assert_eq!(
+        cold,
+        [
+            "GET /definitions",
+            "GET /documents",
+            "POST /documents/DownloadSftp",
+            "POST /documents/Thumbnails"
+        ],
+        "image categories (once per session), the listing, one Thumbnails call, the mount's tile"
+    );
+    assert_eq!(
+        warm,
+        ["GET /documents"],
+        "image categories cached by the app; thumbnails and the tile by the gateway"
+    );
     b.close().await;
 }
 

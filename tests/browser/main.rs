@@ -5,6 +5,7 @@ mod bench;
 mod documents;
 mod gateway;
 mod harness;
+mod images;
 mod kiosk;
 mod kiosk_edges;
 mod sftp;

@@ -418,6 +418,9 @@ impl StepUpload {
         )
         .await;
         let outcome = saved_doc_num(sent).await;
+        // Whatever the answer, the patient's images may have changed: staff must not be shown
+        // thumbnails from before the photo.
+        state.thumbnails.invalidate(pat_num);
         audit.status = match &outcome {
             Ok(_) => 201,
             Err(e) => e.status().as_u16(),
@@ -434,6 +437,7 @@ impl StepUpload {
             .flatten();
         if let Some(old) = to_delete {
             delete_document(&state, &kiosk, pat_num, old).await;
+            state.thumbnails.invalidate(pat_num);
         }
         Ok(())
     }

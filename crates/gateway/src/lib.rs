@@ -28,6 +28,7 @@ pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod throttle;
+pub mod thumbnails;
 pub mod tls;
 pub mod web_app;
 
@@ -61,6 +62,15 @@ pub fn app(state: GatewayState) -> Router {
         .route("/gateway/v1/intakes/{id}", get(kiosks::intake_status))
         .route("/gateway/v1/intakes/{id}/events", get(kiosks::intake_events))
         .route("/gateway/v1/intakes/{id}/cancel", post(kiosks::cancel_intake))
+        .route(
+            "/gateway/v1/mounts/{mount_num}/thumbnail",
+            get(thumbnails::mount_thumbnail),
+        )
+        .route("/gateway/v1/mounts/{mount_num}/items", get(thumbnails::mount_items))
+        .route(
+            "/gateway/v1/patients/{pat_num}/thumbnails",
+            get(thumbnails::patient_thumbnails),
+        )
         .route_layer(from_fn_with_state(state.clone(), auth::require_session));
     // A paired kiosk's own narrow API: never Open Dental's.
     let kiosk = Router::new()

@@ -74,10 +74,41 @@ pub async fn forward(
         let ends = body.ends(BODY_WINDOW).await.ok();
         audit.pat_num = ends.and_then(|b| patient_of(&path, query.as_deref(), &b));
     }
+    // A refused request changed nothing; anything else may have changed the patient's images.
+    if !response.status().is_client_error() {
+        if let Some(pat_num) = changed_images_of(&state, &method, &path, audit.pat_num) {
+            state.thumbnails.invalidate(pat_num);
+        }
+    }
     audit.status = response.status().as_u16();
     audit.duration_ms = started.elapsed().as_millis() as u64;
     state.audit.record(audit);
     response
+}
+
+/// The patient whose thumbnails a request may have changed: an upload (Upload, UploadSftp,
+/// SetByUrl) names the patient; an edit or delete (PUT, DELETE documents/{DocNum}) of a
+/// document the thumbnails index holds, its patient (one it does not hold has no thumbnail).
+fn changed_images_of(state: &GatewayState, method: &Method, path: &str, named: Option<i64>) -> Option<i64> {
+    let mut segments = path.trim_matches('/').split('/');
+    if !segments.next()?.eq_ignore_ascii_case("documents") {
+        return None;
+    }
+    let second = segments.next()?;
+    if segments.next().is_some() {
+        return None;
+    }
+    if *method == Method::POST
+        && ["Upload", "UploadSftp", "SetByUrl"]
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(second))
+    {
+        return named;
+    }
+    if matches!(*method, Method::PUT | Method::DELETE) {
+        return state.thumbnails.owner_of(second.parse().ok()?);
+    }
+    None
 }
 
 /// The upstream address is the endpoint's base joined with this path, and URL parsing folds

@@ -82,6 +82,8 @@ pub struct Inner {
     pub log: Log,
     /// Where Open Dental writes files for staff to see; `None` without [sftp].
     pub files_site: Option<FilesSite>,
+    /// Patients' thumbnails, kept until a change through the gateway or a short expiry.
+    pub thumbnails: crate::thumbnails::ThumbnailCache,
 }
 
 #[derive(Clone)]
@@ -151,6 +153,7 @@ impl GatewayState {
             http,
             app,
             files_site,
+            thumbnails: Default::default(),
             keys,
             config,
         })))

@@ -117,7 +117,8 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// Only the app's own origin, WebAssembly, and the inline start-up script by hash; images
-/// may also be `blob:` (photo previews) and `data:`.
+/// may also be `blob:` (photo previews, documents) and `data:`; frames only `blob:` (a PDF
+/// in the browser's own viewer, from bytes the app already holds).
 pub fn content_security_policy(script_hashes: &[String]) -> String {
     let mut script_src = "'self' 'wasm-unsafe-eval'".to_owned();
     for h in script_hashes {
@@ -126,7 +127,7 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     }
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' blob: data:; \
-         media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         media-src 'self' blob:; frame-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
     )
 }

@@ -251,3 +251,216 @@ async fn a_retry_after_an_unknown_outcome_finds_its_own_upload_by_content_and_ne
     assert_eq!(copies_in_atoz(&sandbox.atoz_dir, look_alike), 1);
     assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
 }
+
+fn thumbnail_in_atoz(atoz: &Path, name: &str) -> Vec<u8> {
+    let path = chairside_sandbox::atoz::all_files(atoz)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name) && p.parent().is_some_and(|d| d.ends_with("Thumbnails")))
+        .unwrap_or_else(|| panic!("no thumbnail of {name} in the A-to-Z folder"));
+    std::fs::read(path).unwrap()
+}
+
+fn requests_to(sandbox: &Sandbox, prefix: &str) -> usize {
+    sandbox
+        .knobs
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with(prefix))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thumbnails_come_from_one_call_are_kept_and_an_upload_or_edit_forgets_them() {
+    let (sandbox, gw, _dir) = sandbox_and_gateway(true).await;
+    let staff = Staff::sign_in(&gw).await;
+
+    let first = staff.get("/gateway/v1/patients/1/thumbnails").await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["cache-control"], "no-store");
+    assert_eq!(first.headers()["x-chairside-thumbnails"], "fetched");
+    let index: serde_json::Value = first.json().await.unwrap();
+    let thumbs = index["Thumbnails"].as_array().unwrap().clone();
+    assert!(thumbs.len() >= 2, "Jane's images have thumbnails: {index}");
+    for t in &thumbs {
+        let name = t["FileName"].as_str().unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(t["Data"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            bytes,
+            thumbnail_in_atoz(&sandbox.atoz_dir, name),
+            "{name}: Open Dental's own thumbnail"
+        );
+        let image = image::load_from_memory(&bytes).unwrap();
+        assert!(image.width() <= 100 && image.height() <= 100);
+        assert!(t["ContentType"].as_str().unwrap().starts_with("image/"));
+    }
+    assert_eq!(requests_to(&sandbox, "POST /documents/Thumbnails"), 1);
+    assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
+
+    // Kept: a second screen asks Open Dental nothing, and viewing an image needs no lookup.
+    let again = staff.get("/gateway/v1/patients/1/thumbnails").await;
+    assert_eq!(again.headers()["x-chairside-thumbnails"], "kept");
+    assert_eq!(requests_to(&sandbox, "POST /documents/Thumbnails"), 1);
+    let viewed_doc = thumbs[0]["DocNum"].as_i64().unwrap();
+    sandbox.knobs.clear_request_log();
+    let file = staff.get(&format!("/gateway/v1/documents/{viewed_doc}/file")).await;
+    assert_eq!(file.status(), 200);
+    assert!(!file.bytes().await.unwrap().is_empty());
+    assert_eq!(
+        sandbox
+            .knobs
+            .requests()
+            .iter()
+            .map(|r| r.split('?').next().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        ["POST /documents/DownloadSftp"],
+        "the patient came from the index"
+    );
+    let audited = gw
+        .state
+        .audit
+        .query(&chairside_gateway::audit::AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.path.contains(&format!("document {viewed_doc}, to view")))
+        .expect("the view is audited");
+    assert_eq!((audited.actor, audited.pat_num), (format!("user:{USER}"), Some(1)));
+
+    // An upload through the gateway forgets them; the next screen sees the new image.
+    let png = tiny_png();
+    let upload = serde_json::json!({
+        "PatNum": 1,
+        "rawBase64": base64::engine::general_purpose::STANDARD.encode(&png),
+        "extension": ".png",
+        "Description": "fresh photo",
+    });
+    let uploaded = staff.post("/api/v1/documents/Upload", upload.to_string()).await;
+    assert_eq!(uploaded.status(), 201);
+    let new_doc = uploaded.json::<serde_json::Value>().await.unwrap()["DocNum"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        !gw.state.thumbnails.is_kept(1),
+        "an upload forgets the patient's thumbnails"
+    );
+    let after: serde_json::Value = staff
+        .get("/gateway/v1/patients/1/thumbnails")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        requests_to(&sandbox, "POST /documents/Thumbnails"),
+        1,
+        "asked again (log cleared above)"
+    );
+    assert!(
+        after["Thumbnails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["DocNum"] == new_doc),
+        "the new image is in the grid: {after}"
+    );
+
+    // An edit of one of them forgets them too; another patient's are left alone.
+    staff.get("/gateway/v1/patients/2/thumbnails").await;
+    let kept_before = gw.state.thumbnails.is_kept(2);
+    let edit = http()
+        .put(format!("{}/api/v1/documents/{new_doc}", gw.url()))
+        .header("cookie", &staff.cookie)
+        .body(r#"{"Description":"fresh photo, left side"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), 200, "{}", edit.text().await.unwrap());
+    assert!(!gw.state.thumbnails.is_kept(1));
+    assert_eq!(gw.state.thumbnails.is_kept(2), kept_before);
+    assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
+}
+
+fn tiny_png() -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(30, 20, |x, y| image::Rgb([(x * 8) as u8, (y * 12) as u8, 99]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(pixels)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mount_has_a_small_tile_and_its_images_one_by_one_as_open_dental_has_them() {
+    let (sandbox, gw, _dir) = sandbox_and_gateway(true).await;
+    let staff = Staff::sign_in(&gw).await;
+    let tile = staff.get("/gateway/v1/mounts/1/thumbnail").await;
+    assert_eq!(tile.status(), 200);
+    assert_eq!(tile.headers()["cache-control"], "no-store");
+    let tile = image::load_from_memory(&tile.bytes().await.unwrap()).unwrap();
+    assert!(tile.width() <= 100 && tile.height() <= 100 && tile.width().max(tile.height()) == 100);
+    staff.get("/gateway/v1/mounts/1/thumbnail").await;
+    assert_eq!(
+        requests_to(&sandbox, "POST /documents/DownloadSftp"),
+        1,
+        "the tile is kept"
+    );
+
+    let items = staff.get("/gateway/v1/mounts/1/items").await;
+    assert_eq!(items.status(), 200);
+    assert_eq!(items.headers()["cache-control"], "no-store");
+    let items: serde_json::Value = items.json().await.unwrap();
+    let items = items["Items"].as_array().unwrap();
+    assert!(items.len() >= 2, "{items:?}");
+    for item in items {
+        let name = item["FileName"].as_str().unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(item["Data"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(bytes, atoz_file(&sandbox.atoz_dir, name), "{name} byte for byte");
+    }
+    assert_eq!(requests_to(&sandbox, "POST /documents/DownloadMount"), 1);
+    let audited = gw
+        .state
+        .audit
+        .query(&chairside_gateway::audit::AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .any(|r| r.path == "documents/DownloadMount (mount 1, to view: documents 12, 11, 14, 13)");
+    assert!(audited, "the mount's images viewed are audited by document");
+    assert_eq!(gw.state.files_site.as_ref().unwrap().folders_in_use(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_view_the_index_cannot_place_is_audited_with_its_patient_from_documents_get() {
+    let (_sandbox, gw, _dir) = sandbox_and_gateway(true).await;
+    let staff = Staff::sign_in(&gw).await;
+    let documents: Vec<serde_json::Value> = staff.get("/api/v1/documents?PatNum=1").await.json().await.unwrap();
+    let pdf = documents
+        .iter()
+        .find(|d| d["filePath"].as_str().unwrap_or("").ends_with(".pdf"))
+        .expect("Jane has a PDF");
+    let doc_num = pdf["DocNum"].as_i64().unwrap();
+    assert_eq!(
+        staff
+            .get(&format!("/gateway/v1/documents/{doc_num}/file"))
+            .await
+            .status(),
+        200
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let row = gw
+            .state
+            .audit
+            .query(&chairside_gateway::audit::AuditFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.path.contains(&format!("document {doc_num}, to view")));
+        if let Some(row) = row {
+            assert_eq!(row.pat_num, Some(1));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the view was never audited");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -681,14 +681,21 @@ async fn a_retake_leaves_one_document_for_the_step_and_oversized_photos_are_refu
     confirm(&tablet, id).await;
     let before = documents_of(&staff, JANE).await.len();
     let (first, second) = (png("photo ID, first take"), png("photo ID, retake"));
+    // Staff looking at her images meanwhile are never shown thumbnails from before a photo.
+    let thumbnails = format!("/gateway/v1/patients/{JANE}/thumbnails");
+    assert_eq!(staff.get(&thumbnails).await.status, 200);
+    assert!(gw.state.thumbnails.is_kept(JANE));
     assert_eq!(
         tablet.photo(id, "photoId", "key-take-0000001", &first).await.status,
         201
     );
+    assert!(!gw.state.thumbnails.is_kept(JANE), "a kiosk photo forgets her thumbnails");
+    assert_eq!(staff.get(&thumbnails).await.status, 200);
     assert_eq!(
         tablet.photo(id, "photoId", "key-take-0000002", &second).await.status,
         201
     );
+    assert!(!gw.state.thumbnails.is_kept(JANE), "so does a retake");
     let copies = |bytes: &[u8]| chairside_sandbox::atoz::copies_of(&sandbox.atoz_dir, bytes);
     assert_eq!((copies(&first), copies(&second)), (0, 1));
     let documents = documents_of(&staff, JANE).await;

@@ -1,11 +1,18 @@
-//! The documents table: filter by category, mounts shown as mounts, pending imports badged.
-//! A document's Note is never rendered: while Open Dental has not imported it, it holds the
-//! whole file as base64.
+//! The documents table (or a grid of tiles): filter by category, a 100×100 preview of each
+//! (thumbnail, mount composite or type icon) that opens the viewer, mounts shown as mounts,
+//! pending imports badged. A document's Note is never rendered: while Open Dental has not
+//! imported it, it holds the whole file as base64.
 
 use leptos::prelude::*;
 use opendental::documents::{DocumentListItem, PendingImport};
 
+use super::media::{accessible_text, item_key, title_of};
+use super::thumbs::{Pictures, Thumb};
 use super::DocumentsContext;
+
+/// Opens the viewer on the items shown, at one of them.
+#[derive(Clone, Copy)]
+pub struct OpenViewer(pub Callback<(Vec<DocumentListItem>, usize)>);
 
 /// What the detail panel shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +36,7 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
         .newest_doc
         .set(items.iter().map(|i| i.doc_num).max().unwrap_or(0));
     let filter = RwSignal::new(String::new());
+    let grid = RwSignal::new(false);
     let total = items.len();
     // Only categories that occur, in definition order.
     let used: Vec<(i64, String)> = context
@@ -48,8 +56,15 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
                 .collect::<Vec<_>>()
         })
     };
+    let pictures = expect_context::<Pictures>();
+    // For tests and the benchmark: the thumbnails have arrived.
+    let thumbnails_state = move || {
+        pictures
+            .thumbnails
+            .with(|t| if t.is_some() { "ready" } else { "waiting" })
+    };
     view! {
-        <div class="documents-list">
+        <div class="documents-list" data-thumbnails=thumbnails_state>
             <div class="toolbar">
                 <label for="category-filter">"Category"</label>
                 <select id="category-filter" on:change:target=move |ev| filter.set(ev.target().value())>
@@ -57,12 +72,39 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
                     {used.into_iter().map(|(num, name)| view! { <option value=num.to_string()>{name}</option> }).collect_view()}
                 </select>
                 <span class="meta" role="status">{move || format!("{} shown", shown().len())}</span>
+                <span class="layout-toggle" role="group" aria-label="Show as">
+                    <button type="button" id="show-list" aria-pressed=move || (!grid.get()).to_string()
+                        on:click=move |_| grid.set(false)>"List"</button>
+                    <button type="button" id="show-grid" aria-pressed=move || grid.get().to_string()
+                        on:click=move |_| grid.set(true)>"Grid"</button>
+                </span>
             </div>
+            {move || pictures.problem.get().map(|text| view! { <p class="meta thumbnails-problem" role="status">{text}</p> })}
             <Show when=move || total != 0 fallback=|| view! { <p>"No documents or images yet."</p> }>
-                <table class="documents-table card">
+                <Show when=move || grid.get()>
+                    <ul class="documents-grid" aria-label="Documents and mounts, oldest first">
+                        <For
+                            each=move || shown().into_iter().enumerate()
+                            key=|(_, i)| (i.doc_num, i.mount_num, i.date_t_stamp.clone(), i.description.clone(), i.note.len())
+                            children=move |(_, item)| {
+                                let caption = title_of(&item);
+                                let date = item.date_created.get(..10).unwrap_or(&item.date_created).to_owned();
+                                view! {
+                                    <li class="tile">
+                                        <PreviewButton item shown />
+                                        <span class="caption">{caption}</span>
+                                        <span class="meta">{date}</span>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </Show>
+                <table class="documents-table card" hidden=move || grid.get()>
                     <caption class="visually-hidden">"Documents and mounts, oldest first"</caption>
                     <thead>
                         <tr>
+                            <th scope="col">"Preview"</th>
                             <th scope="col">"Date"</th>
                             <th scope="col">"Description"</th>
                             <th scope="col">"Category"</th>
@@ -74,7 +116,7 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
                         <For
                             each=shown
                             key=|i| (i.doc_num, i.mount_num, i.date_t_stamp.clone(), i.description.clone(), i.note.len())
-                            children=move |item| view! { <DocumentRow item selected /> }
+                            children=move |item| view! { <DocumentRow item selected shown /> }
                         />
                     </tbody>
                 </table>
@@ -83,8 +125,40 @@ pub fn DocumentList(items: Vec<DocumentListItem>, selected: RwSignal<Option<Sele
     }
 }
 
+/// The item's preview; a button that opens the viewer where files can be fetched (gateway mode).
 #[component]
-fn DocumentRow(item: DocumentListItem, selected: RwSignal<Option<Selection>>) -> impl IntoView {
+fn PreviewButton<F>(item: DocumentListItem, shown: F) -> impl IntoView
+where
+    F: Fn() -> Vec<DocumentListItem> + Copy + Send + Sync + 'static,
+{
+    let pictures = expect_context::<Pictures>();
+    if !pictures.can_view {
+        return view! { <Thumb item /> }.into_any();
+    }
+    let open = expect_context::<OpenViewer>();
+    let key = item_key(&item);
+    let label = format!("View {}", accessible_text(&item));
+    let on_click = {
+        let key = key.clone();
+        move |_| {
+            let items = shown();
+            let at = items.iter().position(|i| item_key(i) == key).unwrap_or(0);
+            open.0.run((items, at));
+        }
+    };
+    view! {
+        <button type="button" class="thumb-button" id=format!("view-{key}") aria-label=label on:click=on_click>
+            <Thumb item />
+        </button>
+    }
+    .into_any()
+}
+
+#[component]
+fn DocumentRow<F>(item: DocumentListItem, selected: RwSignal<Option<Selection>>, shown: F) -> impl IntoView
+where
+    F: Fn() -> Vec<DocumentListItem> + Copy + Send + Sync + 'static,
+{
     let selection = if item.is_mount() {
         Selection::Mount(Box::new(item.clone()))
     } else {
@@ -112,6 +186,7 @@ fn DocumentRow(item: DocumentListItem, selected: RwSignal<Option<Selection>>) ->
     let badge = pending_badge(&item);
     view! {
         <tr id=row_id class:selected=is_selected class:mount=item.is_mount()>
+            <td class="preview"><PreviewButton item=item.clone() shown /></td>
             <td>{item.date_created.get(..10).unwrap_or(&item.date_created).to_owned()}</td>
             <td>
                 <button

@@ -2,15 +2,24 @@
 //! mounts, pending imports badged), a detail panel to edit or delete, uploads with progress,
 //! adding by URL, and the SFTP methods (import from, and send to, the office's SFTP site).
 //!
-//! Requests: image categories (cached per session) and the documents listing: 2 cold, 1 warm.
+//! Thumbnails in the list and a grid, and a viewer (gateway mode: the files come through the
+//! gateway's own SFTP site).
+//!
+//! Requests to Open Dental: image categories (cached per session), the documents listing and,
+//! behind the gateway, one Thumbnails call (kept by the gateway per patient) and one
+//! DownloadSftp per mount tile (kept likewise): cold 3 plus one per mount on screen, warm 1.
 //! Providers are fetched (once per session) only when a form that needs them opens.
 
 mod by_url;
 mod detail;
 mod fields;
 mod list;
+pub mod media;
 mod sftp;
+mod thumbs;
 mod upload;
+pub mod view_state;
+mod viewer;
 
 use std::sync::Arc;
 
@@ -83,7 +92,7 @@ pub fn DocumentsPage() -> impl IntoView {
                                 newest_doc: RwSignal::new(0),
                             };
                             provide_context(context.clone());
-                            view! { <DocumentsScreen documents /> }.into_any()
+                            view! { <DocumentsScreen documents version /> }.into_any()
                         }
                     }
                 })}
@@ -95,9 +104,46 @@ pub fn DocumentsPage() -> impl IntoView {
 #[component]
 fn DocumentsScreen(
     documents: LocalResource<Result<Vec<opendental::documents::DocumentListItem>, String>>,
+    version: RwSignal<u32>,
 ) -> impl IntoView {
     let selected = RwSignal::new(None::<list::Selection>);
     provide_context(sftp::SftpPanelState::new());
+    let context = expect_context::<DocumentsContext>();
+    let pictures = thumbs::Pictures::new(use_connection().is_gateway());
+    provide_context(pictures);
+    // The patient's thumbnails, side by side with the listing; again after a change (the
+    // gateway forgot its copy when the change went through it).
+    if pictures.can_view {
+        let pat_num = context.pat_num;
+        Effect::new(move |_| {
+            version.track();
+            leptos::task::spawn_local(async move {
+                let answer = crate::gateway::thumbnails(pat_num).await;
+                crate::files::mark("chairside-thumbnails-arrived");
+                let map = match answer {
+                    Ok(thumbnails) => {
+                        let _ = pictures.problem.try_set(None);
+                        thumbnails.into_iter().map(|t| (t.doc_num, t)).collect()
+                    }
+                    // The list stands without them: type icons, and why.
+                    Err(message) => {
+                        let _ = pictures
+                            .problem
+                            .try_set(Some(format!("Thumbnails are not available: {message}")));
+                        Default::default()
+                    }
+                };
+                let _ = pictures.thumbnails.try_set(Some(std::rc::Rc::new(map)));
+            });
+        });
+    }
+    let viewing = RwSignal::new(None::<(Vec<opendental::documents::DocumentListItem>, usize)>);
+    provide_context(list::OpenViewer(Callback::new(move |open| viewing.set(Some(open)))));
+    let close_viewer = Callback::new(move |key: String| {
+        viewing.set(None);
+        // After the dialog has given the focus back to where it opened: the document shown last.
+        crate::components::focus_later(format!("view-{key}"));
+    });
     view! {
         <div class="document-tools">
             <upload::UploadPanel />
@@ -115,6 +161,7 @@ fn DocumentsScreen(
             </Transition>
             {move || selected.get().map(|selection| view! { <detail::DetailPanel selection selected /> })}
         </div>
+        {move || viewing.get().map(|(items, start)| view! { <viewer::Viewer items start on_close=close_viewer /> })}
     }
 }
 

@@ -1,0 +1,557 @@
+//! The image viewer: a modal dialog over the documents screen showing one document full size
+//! (DownloadSftp through the gateway), a mount's composite with its images one by one
+//! (DownloadMount), or a PDF in the browser's own viewer. Zoom (wheel, pinch, buttons, fit,
+//! 100 %), pan, rotate, flip, brightness and contrast change only the view (`ViewState`);
+//! nothing is written back. Arrow keys and swipes go to the next and previous document, which
+//! are fetched ahead when the throttle has nothing waiting. Escape closes it and the focus goes
+//! back to the document on screen. Every object URL is revoked when it is replaced and when the
+//! viewer closes.
+
+use std::collections::HashMap;
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use leptos::{ev, prelude::*, task::spawn_local};
+use opendental::documents::DocumentListItem;
+
+use super::media::{accessible_text, item_key, title_of};
+use super::thumbs::{blob_of, ObjectUrl};
+use super::view_state::{step_from, swipe, Size, Step, ViewState};
+use crate::components::{sleep_ms, ModalDialog};
+use crate::gateway::{self, EncodedImage, FetchedFile};
+
+/// Files kept while the viewer is open: the current one and those fetched ahead.
+const KEPT_FILES: usize = 5;
+
+/// What the stage shows.
+#[derive(Clone, Debug, PartialEq)]
+enum Shown {
+    Loading,
+    Image {
+        url: String,
+        name: String,
+    },
+    Pdf {
+        url: String,
+        name: String,
+    },
+    /// Not something a browser shows (Word, DICOM): offered for download.
+    Other {
+        url: String,
+        name: String,
+    },
+    Failed(String),
+}
+
+/// Which picture of the current item: the document (or a mount's composite), or one of the
+/// mount's images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Whole,
+    MountImage(usize),
+}
+
+#[component]
+pub fn Viewer(
+    items: Vec<DocumentListItem>,
+    start: usize,
+    /// Called with the key of the document shown last, for the focus to go back to it.
+    on_close: Callback<String>,
+) -> impl IntoView {
+    let items = StoredValue::new(items);
+    let len = items.with_value(Vec::len);
+    let index = RwSignal::new(start.min(len.saturating_sub(1)));
+    let part = RwSignal::new(Part::Whole);
+    let view = RwSignal::new(ViewState::default());
+    let shown = RwSignal::new(Shown::Loading);
+    let natural = RwSignal::new(Size::new(0.0, 0.0));
+    let stage_size = RwSignal::new(Size::new(0.0, 0.0));
+    let waiting = RwSignal::new(None::<String>);
+    let mount_images = RwSignal::new_local(None::<Result<Vec<EncodedImage>, String>>);
+    let files = StoredValue::new_local(HashMap::<String, FetchedFile>::new());
+    let current_url = StoredValue::new_local(None::<ObjectUrl>);
+    let stage = NodeRef::<leptos::html::Div>::new();
+    let item = move || items.with_value(|i| i[index.get()].clone());
+    let current_key = move || items.with_value(|i| item_key(&i[index.get_untracked()]));
+
+    let measure = move || {
+        if let Some(el) = stage.get_untracked() {
+            stage_size.set(Size::new(el.client_width() as f64, el.client_height() as f64));
+        }
+    };
+
+    // Whatever the index or part, fetch (or take from what was fetched ahead) and show.
+    Effect::new(move |_| {
+        let (i, part) = (index.get(), part.get());
+        let item = items.with_value(|items| items[i].clone());
+        view.set(ViewState::default());
+        natural.set(Size::new(0.0, 0.0));
+        crate::files::mark("chairside-viewer-open");
+        match part {
+            Part::Whole => {
+                let key = item_key(&item);
+                if let Some(file) = files.with_value(|f| f.get(&key).cloned()) {
+                    present(&file, current_url, shown);
+                    prefetch(i, items, files);
+                    return;
+                }
+                shown.set(Shown::Loading);
+                spawn_local(async move {
+                    let answer = fetch_item(&item).await;
+                    // Moved on meanwhile, or closed: this answer is not shown.
+                    if index.try_get_untracked() != Some(i) || part != Part::Whole {
+                        if let Ok(file) = answer {
+                            keep(files, key, file);
+                        }
+                        return;
+                    }
+                    match answer {
+                        Ok(file) => {
+                            present(&file, current_url, shown);
+                            keep(files, key, file);
+                            prefetch(i, items, files);
+                        }
+                        Err(message) => shown.set(Shown::Failed(message)),
+                    }
+                });
+            }
+            Part::MountImage(n) => {
+                let image = mount_images
+                    .with_untracked(|m| m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.get(n).cloned()));
+                let Some(image) = image else { return };
+                let file = STANDARD
+                    .decode(image.data.as_bytes())
+                    .ok()
+                    .and_then(|bytes| blob_of(&bytes, &image.content_type))
+                    .map(|blob| FetchedFile {
+                        blob,
+                        content_type: image.content_type.clone(),
+                        file_name: image.file_name.clone(),
+                    });
+                match file {
+                    Some(file) => present(&file, current_url, shown),
+                    None => shown.set(Shown::Failed("This image of the mount could not be read.".into())),
+                }
+            }
+        }
+    });
+
+    // While Open Dental writes the file: the throttle queue, if anything waits.
+    Effect::new(move |_| {
+        if shown.get() != Shown::Loading {
+            waiting.set(None);
+            return;
+        }
+        let at = index.get_untracked();
+        spawn_local(async move {
+            loop {
+                sleep_ms(700).await;
+                if shown.try_get_untracked() != Some(Shown::Loading) || index.try_get_untracked() != Some(at) {
+                    return;
+                }
+                if let Ok(queue) = gateway::queue().await {
+                    let _ = waiting.try_set(queue.text());
+                }
+            }
+        });
+    });
+
+    on_cleanup(move || {
+        // Every picture this viewer made goes with it.
+        let _ = current_url.try_set_value(None);
+        let _ = files.try_update_value(HashMap::clear);
+    });
+
+    let go = move |step: Step| {
+        if let Some(next) = step_from(index.get_untracked(), len, step) {
+            part.set(Part::Whole);
+            mount_images.set(None);
+            index.set(next);
+        }
+    };
+
+    let with_view = move |change: fn(&mut ViewState, Size, Size)| {
+        measure();
+        let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
+        view.update(|v| change(v, n, s));
+    };
+
+    let on_key = move |ev: ev::KeyboardEvent| {
+        // Sliders and buttons keep their own keys.
+        let in_control = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("input"));
+        if in_control || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let handled = match ev.key().as_str() {
+            "ArrowRight" | "PageDown" => {
+                go(Step::Next);
+                true
+            }
+            "ArrowLeft" | "PageUp" => {
+                go(Step::Previous);
+                true
+            }
+            "+" | "=" => {
+                with_view(|v, n, s| v.zoom_in(n, s));
+                true
+            }
+            "-" => {
+                with_view(|v, n, s| v.zoom_out(n, s));
+                true
+            }
+            "0" => {
+                view.update(ViewState::fit);
+                true
+            }
+            "1" => {
+                view.update(ViewState::actual_size);
+                true
+            }
+            "r" => {
+                view.update(ViewState::rotate_right);
+                true
+            }
+            "R" => {
+                view.update(ViewState::rotate_left);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    };
+
+    // Pointers on the stage: one drags (pan when zoomed in, else a swipe), two pinch.
+    let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
+    let gesture_start = StoredValue::new(None::<(f64, f64)>);
+    let relative = move |x: f64, y: f64| -> (f64, f64) {
+        let Some(el) = stage.get_untracked() else {
+            return (0.0, 0.0);
+        };
+        let rect = el.get_bounding_client_rect();
+        (
+            x - rect.left() - rect.width() / 2.0,
+            y - rect.top() - rect.height() / 2.0,
+        )
+    };
+    let on_pointer_down = move |ev: ev::PointerEvent| {
+        if !matches!(shown.get_untracked(), Shown::Image { .. }) {
+            return;
+        }
+        measure();
+        if let Some(el) = stage.get_untracked() {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        let at = (ev.client_x() as f64, ev.client_y() as f64);
+        pointers.update_value(|p| {
+            p.insert(ev.pointer_id(), at);
+        });
+        if pointers.with_value(HashMap::len) == 1 {
+            gesture_start.set_value(Some(at));
+        } else {
+            gesture_start.set_value(None);
+        }
+    };
+    let on_pointer_move = move |ev: ev::PointerEvent| {
+        let id = ev.pointer_id();
+        let Some(before) = pointers.with_value(|p| p.get(&id).copied()) else {
+            return;
+        };
+        let now = (ev.client_x() as f64, ev.client_y() as f64);
+        let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
+        let others: Vec<(f64, f64)> =
+            pointers.with_value(|p| p.iter().filter(|(k, _)| **k != id).map(|(_, v)| *v).collect());
+        match others.as_slice() {
+            [] => {
+                if view.with_untracked(|v| v.is_zoomed_in(n, s)) {
+                    view.update(|v| v.pan_by(now.0 - before.0, now.1 - before.1));
+                }
+            }
+            [other, ..] => {
+                let distance = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+                let centre = relative((now.0 + other.0) / 2.0, (now.1 + other.1) / 2.0);
+                view.update(|v| v.pinch(distance(before, *other), distance(now, *other), centre, n, s));
+            }
+        }
+        pointers.update_value(|p| {
+            p.insert(id, now);
+        });
+    };
+    let on_pointer_up = move |ev: ev::PointerEvent| {
+        pointers.update_value(|p| {
+            p.remove(&ev.pointer_id());
+        });
+        let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
+        if let Some(start) = gesture_start.get_value() {
+            gesture_start.set_value(None);
+            if !view.with_untracked(|v| v.is_zoomed_in(n, s)) {
+                if let Some(step) = swipe(ev.client_x() as f64 - start.0, ev.client_y() as f64 - start.1) {
+                    go(step);
+                }
+            }
+        }
+    };
+    let on_wheel = move |ev: ev::WheelEvent| {
+        if !matches!(shown.get_untracked(), Shown::Image { .. }) {
+            return;
+        }
+        ev.prevent_default();
+        measure();
+        let at = relative(ev.client_x() as f64, ev.client_y() as f64);
+        let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
+        view.update(|v| v.wheel(ev.delta_y(), at, n, s));
+    };
+
+    let on_image_load = move |ev: ev::Event| {
+        let Some(img) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlImageElement>(t).ok())
+        else {
+            return;
+        };
+        natural.set(Size::new(img.natural_width() as f64, img.natural_height() as f64));
+        measure();
+        // Painted: the frame after the decoded image is laid out (for scripts/bench).
+        request_animation_frame(move || {
+            request_animation_frame(|| crate::files::mark("chairside-viewer-painted"));
+        });
+    };
+
+    let load_mount_images = move |_| {
+        let item = item();
+        mount_images.set(Some(Ok(Vec::new())));
+        spawn_local(async move {
+            let answer = gateway::mount_items(item.mount_num).await;
+            let _ = mount_images.try_set(Some(answer));
+        });
+    };
+
+    let title = move || title_of(&item());
+    let info = move || {
+        let item = item();
+        let position = format!("{} of {len}", index.get() + 1);
+        let part = match part.get() {
+            Part::Whole if item.is_mount() => " · composite".to_owned(),
+            Part::Whole => String::new(),
+            Part::MountImage(n) => format!(" · image {} of the mount", n + 1),
+        };
+        format!("{} · {position}{part}", accessible_text(&item))
+    };
+    // Set through the CSSOM (`style:`), which the gateway's CSP allows; a style attribute it
+    // would refuse.
+    let transform = move || view.get().transform_css(natural.get(), stage_size.get());
+    let filter = move || view.get().filter_css();
+    let visibility = move || {
+        if natural.get().width == 0.0 {
+            "hidden"
+        } else {
+            "visible"
+        }
+    };
+    let percent = move || view.get().percent(natural.get(), stage_size.get());
+    let is_image = move || matches!(shown.get(), Shown::Image { .. });
+    let close = move || on_close.run(current_key());
+
+    view! {
+        <ModalDialog
+            class="viewer"
+            labelled_by="viewer-title"
+            described_by="viewer-info"
+            initial_focus="viewer-close"
+            on_cancel=move |()| close()
+        >
+            <div class="viewer-frame" on:keydown=on_key>
+                <header class="viewer-head">
+                    <h3 id="viewer-title">{title}</h3>
+                    <p id="viewer-info" class="meta" aria-live="polite">{info}</p>
+                    <button type="button" id="viewer-close" on:click=move |_| close()>"Close"</button>
+                </header>
+                <div class="viewer-tools" role="toolbar" aria-label="View" aria-controls="viewer-stage">
+                    <button type="button" id="viewer-previous" on:click=move |_| go(Step::Previous)
+                        disabled=move || index.get() == 0 aria-keyshortcuts="ArrowLeft">"‹ Previous"</button>
+                    <button type="button" id="viewer-next" on:click=move |_| go(Step::Next)
+                        disabled=move || index.get() + 1 >= len aria-keyshortcuts="ArrowRight">"Next ›"</button>
+                    <span class="separator" aria-hidden="true"></span>
+                    <button type="button" id="viewer-zoom-out" disabled=move || !is_image()
+                        on:click=move |_| with_view(|v, n, s| v.zoom_out(n, s)) aria-label="Zoom out">"−"</button>
+                    <span class="zoom-level" id="viewer-zoom" aria-live="polite">{move || format!("{} %", percent())}</span>
+                    <button type="button" id="viewer-zoom-in" disabled=move || !is_image()
+                        on:click=move |_| with_view(|v, n, s| v.zoom_in(n, s)) aria-label="Zoom in">"+"</button>
+                    <button type="button" id="viewer-fit" disabled=move || !is_image()
+                        on:click=move |_| view.update(ViewState::fit)>"Fit"</button>
+                    <button type="button" id="viewer-actual" disabled=move || !is_image()
+                        on:click=move |_| view.update(ViewState::actual_size)>"100 %"</button>
+                    <button type="button" id="viewer-rotate-left" disabled=move || !is_image()
+                        on:click=move |_| view.update(ViewState::rotate_left) aria-label="Rotate left">"⟲"</button>
+                    <button type="button" id="viewer-rotate-right" disabled=move || !is_image()
+                        on:click=move |_| view.update(ViewState::rotate_right) aria-label="Rotate right">"⟳"</button>
+                    <button type="button" id="viewer-flip-h" disabled=move || !is_image()
+                        aria-pressed=move || view.get().flip_horizontal.to_string()
+                        on:click=move |_| view.update(ViewState::flip_horizontally)>"Flip ↔"</button>
+                    <button type="button" id="viewer-flip-v" disabled=move || !is_image()
+                        aria-pressed=move || view.get().flip_vertical.to_string()
+                        on:click=move |_| view.update(ViewState::flip_vertically)>"Flip ↕"</button>
+                    <label class="slider">
+                        "Brightness"
+                        <input type="range" id="viewer-brightness" min="0" max="200" step="5"
+                            disabled=move || !is_image()
+                            prop:value=move || view.get().brightness.to_string()
+                            on:input:target=move |ev| {
+                                if let Ok(b) = ev.target().value().parse() { view.update(|v| v.brightness = b) }
+                            } />
+                    </label>
+                    <label class="slider">
+                        "Contrast"
+                        <input type="range" id="viewer-contrast" min="0" max="200" step="5"
+                            disabled=move || !is_image()
+                            prop:value=move || view.get().contrast.to_string()
+                            on:input:target=move |ev| {
+                                if let Ok(c) = ev.target().value().parse() { view.update(|v| v.contrast = c) }
+                            } />
+                    </label>
+                    <button type="button" id="viewer-reset" disabled=move || !is_image()
+                        on:click=move |_| view.update(ViewState::reset_adjustments)>"Reset"</button>
+                    {move || {
+                        let (url, name) = match shown.get() {
+                            Shown::Image { url, name } | Shown::Pdf { url, name } | Shown::Other { url, name } => (url, name),
+                            _ => return None,
+                        };
+                        Some(view! { <a class="button" id="viewer-download" href=url download=name>"Download"</a> })
+                    }}
+                </div>
+                {move || item().is_mount().then(|| view! {
+                    <div class="mount-parts" role="group" aria-label="The mount's images">
+                        <button type="button" aria-pressed=move || (part.get() == Part::Whole).to_string()
+                            on:click=move |_| part.set(Part::Whole)>"Composite"</button>
+                        {move || match mount_images.get() {
+                            None => view! {
+                                <button type="button" id="viewer-mount-images" on:click=load_mount_images>"Images one by one"</button>
+                            }.into_any(),
+                            Some(Ok(list)) if list.is_empty() => view! {
+                                <span class="meta" role="status">"Getting the mount's images from Open Dental…"</span>
+                            }.into_any(),
+                            Some(Ok(list)) => list.iter().enumerate().map(|(n, _)| view! {
+                                <button type="button" class="mount-image"
+                                    aria-pressed=move || (part.get() == Part::MountImage(n)).to_string()
+                                    on:click=move |_| part.set(Part::MountImage(n))>{format!("Image {}", n + 1)}</button>
+                            }).collect_view().into_any(),
+                            Some(Err(message)) => view! { <span class="error-text" role="alert">{message}</span> }.into_any(),
+                        }}
+                    </div>
+                })}
+                <div
+                    class="viewer-stage"
+                    id="viewer-stage"
+                    node_ref=stage
+                    on:pointerdown=on_pointer_down
+                    on:pointermove=on_pointer_move
+                    on:pointerup=on_pointer_up
+                    on:pointercancel=move |ev: ev::PointerEvent| {
+                        pointers.update_value(|p| { p.remove(&ev.pointer_id()); });
+                        gesture_start.set_value(None);
+                    }
+                    on:wheel=on_wheel
+                >
+                    {move || match shown.get() {
+                        Shown::Loading => view! {
+                            <div class="viewer-progress" role="status">
+                                <progress aria-label="Getting the file"></progress>
+                                <p>"Open Dental is writing the file to the gateway…"</p>
+                                {move || waiting.get().map(|text| view! { <p class="meta">{text}</p> })}
+                            </div>
+                        }.into_any(),
+                        Shown::Image { url, .. } => view! {
+                            <img id="viewer-image" src=url alt=move || accessible_text(&item())
+                                style:transform=transform style:filter=filter style:visibility=visibility
+                                on:load=on_image_load draggable="false" />
+                        }.into_any(),
+                        Shown::Pdf { url, .. } => view! {
+                            <iframe id="viewer-pdf" src=url title=move || accessible_text(&item())></iframe>
+                        }.into_any(),
+                        Shown::Other { name, .. } => view! {
+                            <p class="viewer-note">
+                                {format!("{name}: the browser cannot show this kind of file. Download it to open it.")}
+                            </p>
+                        }.into_any(),
+                        Shown::Failed(message) => view! {
+                            <p class="viewer-note error-text" role="alert">{message}</p>
+                        }.into_any(),
+                    }}
+                </div>
+            </div>
+        </ModalDialog>
+    }
+}
+
+async fn fetch_item(item: &DocumentListItem) -> Result<FetchedFile, String> {
+    let url = if item.is_mount() {
+        gateway::mount_image_url(item.mount_num)
+    } else {
+        gateway::document_file_url(item.doc_num)
+    };
+    gateway::fetch_file(&url).await
+}
+
+fn present(file: &FetchedFile, current_url: StoredValue<Option<ObjectUrl>, LocalStorage>, shown: RwSignal<Shown>) {
+    let Some(object_url) = ObjectUrl::new(&file.blob) else {
+        return shown.set(Shown::Failed("The browser could not open this file.".into()));
+    };
+    let url = object_url.as_str().to_owned();
+    let name = file.file_name.clone();
+    let kind = file.content_type.to_ascii_lowercase();
+    // The old picture's URL is revoked once the new one is shown.
+    shown.set(if kind.starts_with("image/") && !kind.contains("tiff") {
+        Shown::Image { url, name }
+    } else if kind.starts_with("application/pdf") {
+        Shown::Pdf { url, name }
+    } else {
+        Shown::Other { url, name }
+    });
+    current_url.set_value(Some(object_url));
+}
+
+fn keep(files: StoredValue<HashMap<String, FetchedFile>, LocalStorage>, key: String, file: FetchedFile) {
+    let _ = files.try_update_value(|f| {
+        if f.len() >= KEPT_FILES && !f.contains_key(&key) {
+            if let Some(any) = f.keys().next().cloned() {
+                f.remove(&any);
+            }
+        }
+        f.insert(key, file);
+    });
+}
+
+/// Fetches the next and previous documents ahead, one at a time, only while none of this
+/// session's requests wait for the throttle (behind Remote, viewing comes first).
+fn prefetch(
+    at: usize,
+    items: StoredValue<Vec<DocumentListItem>>,
+    files: StoredValue<HashMap<String, FetchedFile>, LocalStorage>,
+) {
+    let len = items.with_value(Vec::len);
+    let ahead: Vec<DocumentListItem> = [Step::Next, Step::Previous]
+        .into_iter()
+        .filter_map(|step| step_from(at, len, step))
+        .filter_map(|i| items.try_with_value(|items| items[i].clone()))
+        // Only images and mounts: a PDF or Word file is opened by choice.
+        .filter(|item| item.is_mount() || super::media::kind_of(item) == super::media::Kind::Image)
+        .collect();
+    spawn_local(async move {
+        for item in ahead {
+            let key = item_key(&item);
+            if files.try_with_value(|f| f.contains_key(&key)) != Some(false) {
+                continue;
+            }
+            match gateway::queue().await {
+                Ok(queue) if queue.waiting == 0 => {}
+                _ => return,
+            }
+            if let Ok(file) = fetch_item(&item).await {
+                keep(files, key, file);
+            }
+        }
+    });
+}
