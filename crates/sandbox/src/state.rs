@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::knobs::Knobs;
-use crate::resources::RESOURCES;
+use crate::seed::TABLES;
 use crate::BoxError;
 use opendental::Credentials;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ impl AppState {
             (db, config.data_dir.join(ATOZ_DIR_NAME), None)
         };
         std::fs::create_dir_all(&atoz_dir)?;
-        db.prepare(RESOURCES, &atoz_dir)?;
+        db.prepare(TABLES, &atoz_dir)?;
         Ok(AppState {
             db,
             knobs: Arc::new(Knobs::new(config)),

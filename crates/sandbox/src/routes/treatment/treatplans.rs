@@ -1,7 +1,6 @@
 //! TreatPlans GET (apitreatplans.md): a patient's plans, or every plan edited since a time,
 //! ordered by TreatPlanNum.
 
-use super::with_db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
 use crate::state::AppState;
@@ -32,7 +31,7 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<V
         })?),
     };
     let edited_after = params.date_time("SecDateTEdit")?.map(str::to_owned);
-    let plans = with_db(&state, |conn| {
+    let plans = state.db.with_db(|conn| {
         if let Some(pat_num) = pat_num {
             let known: bool = conn.query_row(
                 "SELECT EXISTS(SELECT 1 FROM patient WHERE PatNum = ?1 AND PatStatus <> 'Deleted')",
