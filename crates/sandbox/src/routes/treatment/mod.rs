@@ -17,6 +17,7 @@ use crate::extract::Params;
 use crate::state::AppState;
 use axum::Router;
 use opendental::models::def_category::TX_PRIORITIES;
+use opendental::treatment::TpStatus;
 use rusqlite::{Connection, OptionalExtension};
 
 pub fn routes() -> Router<AppState> {
@@ -46,13 +47,12 @@ fn required_plan_num(params: &Params) -> ApiResult<i64> {
 /// What the other pages need to know about a plan.
 struct Plan {
     pat_num: i64,
-    /// "Active", "Inactive" or "Saved".
-    status: String,
+    status: TpStatus,
 }
 
 impl Plan {
     fn is_saved(&self) -> bool {
-        self.status == "Saved"
+        self.status == TpStatus::Saved
     }
 }
 
@@ -63,7 +63,7 @@ fn find_plan(conn: &Connection, treat_plan_num: i64) -> ApiResult<Plan> {
         |row| {
             Ok(Plan {
                 pat_num: row.get(0)?,
-                status: row.get(1)?,
+                status: TpStatus::from(row.get::<_, String>(1)?),
             })
         },
     )

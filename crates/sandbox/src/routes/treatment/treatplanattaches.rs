@@ -122,11 +122,7 @@ async fn create(
         }
         // Treatment Plan module: "Only procedures with a Treatment Planned (TP) status can be
         // on an active plan"; inactive plans may also hold TPi ones.
-        let allowed: &[&str] = if plan.status == "Active" {
-            &["TP"]
-        } else {
-            &["TP", "TPi"]
-        };
+        let allowed = plan.status.attachable_proc_statuses();
         if !allowed.contains(&proc_status.as_str()) {
             return Err(ApiError::bad_request(format!(
                 "The procedure's ProcStatus is {proc_status}. Only treatment-planned procedures ({}) can be attached \
