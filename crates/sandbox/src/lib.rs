@@ -21,6 +21,7 @@ pub mod serving;
 pub mod sftp;
 pub mod state;
 pub mod store;
+pub mod temp_dir;
 pub mod text;
 pub mod web_app;
 

@@ -6,6 +6,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use chairside_sandbox::seed::patients::{DANGELO_MARIA, OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
 use chairside_sandbox::seed::providers::{DOC1, HYG2};
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode};
 use common::*;
 use std::time::{Duration, Instant};

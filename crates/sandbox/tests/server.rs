@@ -4,6 +4,7 @@
 mod common;
 
 use chairside_sandbox::seed::patients::{OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode, Sandbox};
 use common::*;
 use std::io::{BufRead, BufReader};

@@ -13,6 +13,7 @@ use chairside_sandbox::seed::treatment::{
     JANE_INACTIVE_PROCEDURES, JANE_SAVED_PLAN, JANE_SAVED_PLAN_SIZE, JANE_UNATTACHED, JOHN_BIG_PLAN,
     JOHN_BIG_PLAN_SIZE, JOHN_TP_PROCEDURES, SEAN_ACTIVE_PLAN, SEAN_SAVED_PLAN,
 };
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode};
 use common::*;
 use serde_json::{json, Value};
