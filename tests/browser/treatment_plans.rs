@@ -1,18 +1,14 @@
 //! Treatment plans: priority dropdowns that regroup and persist, rollback on failure,
 //! attaching, Saved plans read-only, keyboard use, and requests per screen.
 
+use chairside_sandbox::seed::definitions::{PRIORITY_1, PRIORITY_2, PRIORITY_WAIT};
+use chairside_sandbox::seed::patients::SMITH_JANE as JANE;
 use chairside_sandbox::FailMode;
 use fantoccini::{elements::Element, Locator};
 
 use crate::harness::Browser;
 
 const ARROW_DOWN: &str = "\u{E015}";
-/// Smith, Jane: Active, Inactive and Saved plans in the demo practice.
-const JANE: i64 = 1;
-/// Category-20 priorities in the demo practice: DefNum of "1", "2" and "Wait".
-const PRIORITY_1: i64 = 24;
-const PRIORITY_2: i64 = 22;
-const PRIORITY_WAIT: i64 = 21;
 
 async fn open_plans(b: &Browser) {
     b.connect_with_demo_keys().await;

@@ -5,50 +5,29 @@ mod common;
 use std::time::Duration;
 
 use chairside_gateway::config::{EndpointKind, TlsConfig};
+use chairside_sandbox::temp_dir::TempDir;
 use common::*;
 
 const INLINE_SCRIPT: &str = "import init from '/chairside-0123456789abcdef.js';\nawait init();";
 
 /// A dist folder shaped like Trunk's.
-fn fake_dist() -> tempdir::Dir {
-    let dir = tempdir::Dir::new("dist");
+fn fake_dist() -> TempDir {
+    let dir = TempDir::new("gw-dist");
     std::fs::write(
-        dir.0.join("index.html"),
+        dir.path().join("index.html"),
         format!(
             "<!doctype html><html><head><script type=\"module\">{INLINE_SCRIPT}</script></head><body>{}</body></html>",
             "<p>Loading…</p>".repeat(30)
         ),
     )
     .unwrap();
-    std::fs::write(dir.0.join("chairside-0123456789abcdef_bg.wasm"), vec![0u8; 50_000]).unwrap();
+    std::fs::write(dir.path().join("chairside-0123456789abcdef_bg.wasm"), vec![0u8; 50_000]).unwrap();
     std::fs::write(
-        dir.0.join("chairside-0123456789abcdef.js"),
+        dir.path().join("chairside-0123456789abcdef.js"),
         "export default function(){}\n".repeat(40),
     )
     .unwrap();
     dir
-}
-
-mod tempdir {
-    pub struct Dir(pub std::path::PathBuf);
-    impl Dir {
-        pub fn new(tag: &str) -> Dir {
-            let mut bytes = [0u8; 8];
-            getrandom::getrandom(&mut bytes).unwrap();
-            let name = format!(
-                "chairside-gw-{tag}-{}",
-                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            );
-            let path = std::env::temp_dir().join(name);
-            std::fs::create_dir_all(&path).unwrap();
-            Dir(path)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 fn assert_security_headers(headers: &reqwest::header::HeaderMap) {
@@ -76,7 +55,7 @@ async fn the_app_is_served_compressed_cached_by_name_and_with_strict_headers() {
     let dist = fake_dist();
     let upstream = FakeUpstream::start(Duration::ZERO).await;
     let mut cfg = config(vec![endpoint(EndpointKind::Service, &upstream.url(), "API Service")]);
-    cfg.app_dir = dist.0.clone();
+    cfg.app_dir = dist.path().to_owned();
     let gw = gateway(cfg).await;
     // reqwest here has no decompression: what arrives is what was sent.
     let client = http();
@@ -167,9 +146,9 @@ async fn the_app_is_served_compressed_cached_by_name_and_with_strict_headers() {
 
 #[tokio::test]
 async fn over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent() {
-    let dir = tempdir::Dir::new("tls");
+    let dir = TempDir::new("gw-tls");
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let (cert_path, key_path) = (dir.0.join("cert.pem"), dir.0.join("key.pem"));
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
     std::fs::write(&cert_path, cert.cert.pem()).unwrap();
     std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
     use std::os::unix::fs::PermissionsExt;

@@ -6,26 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use chairside_sandbox::temp_dir::TempDir;
+
 const BIN: &str = env!("CARGO_BIN_EXE_chairside-gateway");
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new() -> Dir {
-        let mut bytes = [0u8; 8];
-        getrandom::getrandom(&mut bytes).unwrap();
-        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = std::env::temp_dir().join(format!("chairside-cli-{name}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
@@ -51,8 +34,8 @@ fn text(output: &Output) -> String {
 
 #[test]
 fn accounts_are_added_listed_changed_and_removed() {
-    let dir = Dir::new();
-    let data = dir.0.to_str().unwrap();
+    let dir = TempDir::new("cli");
+    let data = dir.path().to_str().unwrap();
     let added = run(
         &["--data-dir", data, "user", "add", "frontdesk", "--password-stdin"],
         "a long enough password\n",
@@ -85,14 +68,14 @@ fn accounts_are_added_listed_changed_and_removed() {
         ""
     );
     // The database holds a hash, never the password.
-    let db = std::fs::read(dir.0.join("gateway.sqlite")).unwrap();
+    let db = std::fs::read(dir.path().join("gateway.sqlite")).unwrap();
     assert!(!String::from_utf8_lossy(&db).contains("another long password"));
 }
 
 #[test]
 fn the_audit_log_is_read_with_filters() {
-    let dir = Dir::new();
-    let db = chairside_gateway::db::Db::open(&dir.0).unwrap();
+    let dir = TempDir::new("cli");
+    let db = chairside_gateway::db::Db::open(dir.path()).unwrap();
     let log = chairside_gateway::audit::AuditLog::start(db);
     for (actor, pat_num, time) in [
         ("user:alice", Some(48), "2026-11-20 09:00:00.000"),
@@ -112,7 +95,7 @@ fn the_audit_log_is_read_with_filters() {
         });
     }
     log.flush();
-    let data = dir.0.to_str().unwrap();
+    let data = dir.path().to_str().unwrap();
     let out = run(
         &["--data-dir", data, "audit", "--patient", "48", "--since", "2026-11-21"],
         "",
@@ -150,15 +133,15 @@ fn write_config(dir: &Path, key_file: &Path) -> PathBuf {
 #[test]
 fn serve_refuses_a_readable_key_file_and_a_first_start_says_how_to_add_a_user() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = Dir::new();
-    let keys = dir.0.join("keys.toml");
+    let dir = TempDir::new("cli");
+    let keys = dir.path().join("keys.toml");
     std::fs::write(
         &keys,
         "developer_key = \"dev-SECRET-1\"\ncustomer_key = \"cust-SECRET-2\"\n",
     )
     .unwrap();
     std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let config = write_config(&dir.0, &keys);
+    let config = write_config(dir.path(), &keys);
     let refused = run(&["--config", config.to_str().unwrap(), "serve"], "");
     assert!(!refused.status.success());
     let said = text(&refused);

@@ -25,9 +25,8 @@ pub struct TreatPlan {
     pub respons_party: i64,
     #[serde(with = "lenient_i64")]
     pub doc_num: i64,
-    /// "Active", "Inactive" or "Saved".
     #[serde(rename = "TPStatus")]
-    pub tp_status: String,
+    pub tp_status: TpStatus,
     #[serde(with = "lenient_i64")]
     pub sec_user_num_entry: i64,
     pub sec_date_entry: String,
@@ -52,7 +51,85 @@ pub struct TreatPlan {
 impl TreatPlan {
     /// Active and Inactive plans list TreatPlanAttaches; Saved plans hold ProcTP copies.
     pub fn uses_attaches(&self) -> bool {
-        matches!(self.tp_status.as_str(), "Active" | "Inactive")
+        self.tp_status.uses_attaches()
+    }
+}
+
+/// A plan's TPStatus. A value the page does not document (a newer Open Dental's) is kept as
+/// sent, so it still shows and goes back unchanged.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[serde(from = "String", into = "String")]
+pub enum TpStatus {
+    Active,
+    Inactive,
+    Saved,
+    Other(String),
+}
+
+impl TpStatus {
+    /// The documented values, in the page's order.
+    pub const KNOWN: [TpStatus; 3] = [TpStatus::Saved, TpStatus::Active, TpStatus::Inactive];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            TpStatus::Active => "Active",
+            TpStatus::Inactive => "Inactive",
+            TpStatus::Saved => "Saved",
+            TpStatus::Other(s) => s,
+        }
+    }
+
+    /// Active and Inactive plans list TreatPlanAttaches; Saved plans hold ProcTP copies.
+    pub fn uses_attaches(&self) -> bool {
+        matches!(self, TpStatus::Active | TpStatus::Inactive)
+    }
+
+    /// The ProcStatus values a procedure needs to be attached to a plan of this status: TP,
+    /// and on an Inactive plan also "Treatment Planned Inactive" (TPi) (manual-treatmentplan.md).
+    pub fn attachable_proc_statuses(&self) -> &'static [&'static str] {
+        match self {
+            TpStatus::Inactive => &["TP", "TPi"],
+            _ => &["TP"],
+        }
+    }
+}
+
+/// An empty status, as a plan without one has always read.
+impl Default for TpStatus {
+    fn default() -> Self {
+        TpStatus::Other(String::new())
+    }
+}
+
+impl From<String> for TpStatus {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "Active" => TpStatus::Active,
+            "Inactive" => TpStatus::Inactive,
+            "Saved" => TpStatus::Saved,
+            _ => TpStatus::Other(s),
+        }
+    }
+}
+
+impl From<&str> for TpStatus {
+    fn from(s: &str) -> Self {
+        TpStatus::from(s.to_owned())
+    }
+}
+
+impl From<TpStatus> for String {
+    fn from(status: TpStatus) -> Self {
+        match status {
+            TpStatus::Other(s) => s,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for TpStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -359,14 +436,10 @@ pub fn total_cents(groups: &[PriorityGroup]) -> i64 {
 pub fn attachable<'a>(
     procedures: &'a [ProcedureLog],
     attaches: &[TreatPlanAttach],
-    plan_status: &str,
+    plan_status: &TpStatus,
 ) -> Vec<&'a ProcedureLog> {
     let attached: std::collections::HashSet<i64> = attaches.iter().map(|a| a.proc_num).collect();
-    let allowed: &[&str] = if plan_status == "Inactive" {
-        &["TP", "TPi"]
-    } else {
-        &["TP"]
-    };
+    let allowed = plan_status.attachable_proc_statuses();
     procedures
         .iter()
         .filter(|p| allowed.contains(&p.proc_status.as_str()) && !attached.contains(&p.proc_num))
@@ -478,14 +551,29 @@ mod tests {
         let mut inactive = proc(4, 1.0, "", "");
         inactive.proc_status = "TPi".into();
         let procs = vec![proc(1, 1.0, "", ""), proc(2, 1.0, "", ""), done, inactive];
-        let nums = |status: &str| -> Vec<i64> {
-            attachable(&procs, &[attach(1, 1, 0, "")], status)
+        let nums = |status: TpStatus| -> Vec<i64> {
+            attachable(&procs, &[attach(1, 1, 0, "")], &status)
                 .iter()
                 .map(|p| p.proc_num)
                 .collect()
         };
-        assert_eq!(nums("Active"), vec![2]);
-        assert_eq!(nums("Inactive"), vec![2, 4]);
+        assert_eq!(nums(TpStatus::Active), vec![2]);
+        assert_eq!(nums(TpStatus::Inactive), vec![2, 4]);
+    }
+
+    #[test]
+    fn plan_status_is_typed_and_an_unknown_one_is_kept_as_sent() {
+        for status in TpStatus::KNOWN {
+            let json = serde_json::to_value(&status).unwrap();
+            assert_eq!(json, status.as_str());
+            assert_eq!(serde_json::from_value::<TpStatus>(json).unwrap(), status);
+        }
+        let odd: TpStatus = serde_json::from_str("\"Archived\"").unwrap();
+        assert_eq!(odd, TpStatus::Other("Archived".into()));
+        assert_eq!(serde_json::to_value(&odd).unwrap(), "Archived");
+        assert!(!odd.uses_attaches() && !TpStatus::Saved.uses_attaches());
+        assert!(TpStatus::Active.uses_attaches() && TpStatus::Inactive.uses_attaches());
+        assert_eq!(TreatPlan::default().tp_status.as_str(), "");
     }
 
     #[test]
@@ -531,6 +619,7 @@ mod tests {
         )
         .unwrap();
         assert!(tp.uses_attaches());
+        assert_eq!(tp.tp_status, TpStatus::Active);
         assert_eq!(serde_json::to_value(&tp).unwrap()["TPStatus"], "Active");
 
         let ptp: ProcTp = serde_json::from_str(

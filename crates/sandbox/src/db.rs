@@ -1,9 +1,9 @@
-//! The SQLite database: opening it, creating each resource's table, and seeding each resource
+//! The SQLite database: opening it, creating each table, and seeding each table's demo data
 //! once. One connection behind a mutex is plenty for an emulator; handlers keep their calls
-//! short and never hold the lock across an `.await`.
+//! short and never hold the lock across an `.await`. Nothing here knows about HTTP: the
+//! tables are listed in `seed::TABLES`, the routes in `routes::api`.
 
 use crate::error::{ApiError, ApiResult};
-use crate::resources::Resource;
 use crate::text;
 use crate::BoxError;
 use rusqlite::functions::FunctionFlags;
@@ -16,6 +16,15 @@ use std::sync::{Arc, Mutex};
 pub struct SeedContext<'a> {
     pub tx: &'a Transaction<'a>,
     pub atoz_dir: &'a Path,
+}
+
+/// A group of tables with its DDL and demo data (`seed/<name>.rs` defines one beside its seed).
+pub struct Table {
+    /// Recorded in the `seeded` table once the demo data is in.
+    pub name: &'static str,
+    /// Idempotent DDL (`CREATE TABLE IF NOT EXISTS ...`), run on every start.
+    pub schema: &'static str,
+    pub seed: fn(&SeedContext) -> Result<(), BoxError>,
 }
 
 #[derive(Clone)]
@@ -36,33 +45,40 @@ impl Db {
         })
     }
 
-    /// Runs `f` with the connection. A panic in an earlier call leaves the connection usable,
-    /// so a poisoned lock is taken over rather than failing every later request.
-    pub fn call<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> ApiResult<T> {
+    /// Runs `f` with the connection; `f` may fail with an API error (a 404, a 400) as well as
+    /// an SQL one, so checks and writes happen under one lock. A panic in an earlier call
+    /// leaves the connection usable, so a poisoned lock is taken over rather than failing every
+    /// later request.
+    pub fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> ApiResult<T>) -> ApiResult<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut conn).map_err(ApiError::from)
+        f(&mut conn)
     }
 
-    /// Creates missing tables and seeds every resource not seeded yet, each in its own
-    /// transaction. Tracking seeding per resource means a data directory made by an older
-    /// sandbox gets demo data for resources added since, without touching what it holds.
-    pub fn prepare(&self, resources: &[Resource], atoz_dir: &Path) -> Result<(), BoxError> {
+    /// `with_db` for a plain SQL call.
+    pub fn call<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> ApiResult<T> {
+        self.with_db(|conn| f(conn).map_err(ApiError::from))
+    }
+
+    /// Creates missing tables and seeds every table group not seeded yet, each in its own
+    /// transaction. Tracking seeding per group means a data directory made by an older
+    /// sandbox gets demo data for tables added since, without touching what it holds.
+    pub fn prepare(&self, tables: &[Table], atoz_dir: &Path) -> Result<(), BoxError> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         conn.execute_batch("CREATE TABLE IF NOT EXISTS seeded (Resource TEXT PRIMARY KEY NOT NULL);")?;
-        for resource in resources {
-            conn.execute_batch(resource.schema)?;
+        for table in tables {
+            conn.execute_batch(table.schema)?;
         }
-        for resource in resources {
+        for table in tables {
             let tx = conn.transaction()?;
             let done: bool = tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM seeded WHERE Resource = ?1)",
-                [resource.name],
+                [table.name],
                 |r| r.get(0),
             )?;
             if !done {
-                (resource.seed)(&SeedContext { tx: &tx, atoz_dir })
-                    .map_err(|e| format!("seeding {} failed: {e}", resource.name))?;
-                tx.execute("INSERT INTO seeded (Resource) VALUES (?1)", [resource.name])?;
+                (table.seed)(&SeedContext { tx: &tx, atoz_dir })
+                    .map_err(|e| format!("seeding {} failed: {e}", table.name))?;
+                tx.execute("INSERT INTO seeded (Resource) VALUES (?1)", [table.name])?;
             }
             tx.commit()?;
         }

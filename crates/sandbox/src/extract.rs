@@ -1,12 +1,13 @@
 //! Reading requests the way Open Dental does, with its explanations on failure: query
-//! parameters (names matched case-insensitively, as ASP.NET binds them), paging, and JSON
-//! bodies.
+//! parameters (names matched case-insensitively, as ASP.NET binds them), paging, a number in
+//! the path, and JSON bodies.
 
 use crate::error::{ApiError, ApiResult};
 use crate::text;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use opendental::paging::PAGE_LIMIT;
 use serde::de::DeserializeOwned;
 
@@ -95,6 +96,35 @@ impl Params {
     }
 }
 
+/// The number a route names in its path ("/documents/{DocNum}"), refused as
+/// `DocNum "x" is not a number.` with the name the route gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathNum(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathNum {
+    /// A path that cannot be decoded is answered as axum answers it.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match params.as_slice() {
+            [(name, raw)] => path_number(name, raw).map(PathNum).map_err(IntoResponse::into_response),
+            _ => Err(
+                ApiError::Internal(format!("PathNum is for routes with one parameter, not {params:?}."))
+                    .into_response(),
+            ),
+        }
+    }
+}
+
+fn path_number(name: &str, raw: &str) -> ApiResult<i64> {
+    raw.trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("{name} \"{raw}\" is not a number.")))
+}
+
 /// One page of a list: at most 100 items from `offset`. Larger limits are cut to 100, the
 /// hard limit of the remote API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +146,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .map_err(|e| ApiError::bad_request(format!("The request body could not be read: {}", e.body_text())))?;
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// A body field the request must carry: "PatNum is required." when it is missing.
+pub fn required<T>(value: Option<T>, name: &str) -> ApiResult<T> {
+    value.ok_or_else(|| ApiError::bad_request(format!("{name} is required.")))
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
@@ -152,6 +187,13 @@ mod tests {
         assert!(Params::from_pairs(&[("Birthdate", "5/24/1976")])
             .date("Birthdate")
             .is_err());
+    }
+
+    #[test]
+    fn path_numbers_are_trimmed_and_explained_with_their_name() {
+        assert_eq!(path_number("DocNum", " 12 ").unwrap(), 12);
+        let refused = path_number("ProcNum", "12a").unwrap_err();
+        assert_eq!(refused.explanation(), "ProcNum \"12a\" is not a number.");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! `app(state)` builds the whole router (tests drive it with `tower::ServiceExt::oneshot`);
 //! `Sandbox::start` serves it over TCP. The API lives at /api/v1; the built web app, if
-//! given, at "/". Resources are listed in `resources.rs`.
+//! given, at "/". Tables and demo data are listed in `seed::TABLES`, routes in
+//! `routes::api`.
 
 pub mod atoz;
 pub mod config;
@@ -14,12 +15,13 @@ pub mod extract;
 pub mod imaging;
 pub mod knobs;
 pub mod middleware;
-pub mod resources;
 pub mod routes;
 pub mod seed;
 pub mod serving;
 pub mod sftp;
 pub mod state;
+pub mod store;
+pub mod temp_dir;
 pub mod text;
 pub mod web_app;
 

@@ -4,11 +4,11 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::knobs::Knobs;
-use crate::resources::RESOURCES;
+use crate::seed::TABLES;
+use crate::temp_dir::TempDir;
 use crate::BoxError;
 use opendental::Credentials;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const DB_FILE_NAME: &str = "chairside.sqlite";
@@ -32,7 +32,7 @@ impl AppState {
     /// Opens (or creates and seeds) the database and the A-to-Z folder that `config` names.
     pub fn new(config: &Config) -> Result<AppState, BoxError> {
         let (db, atoz_dir, temp_dir) = if config.memory {
-            let temp = TempDir::create()?;
+            let temp = TempDir::create("sandbox")?;
             let atoz = temp.path().join(ATOZ_DIR_NAME);
             (Db::open(None)?, atoz, Some(Arc::new(temp)))
         } else {
@@ -42,7 +42,7 @@ impl AppState {
             (db, config.data_dir.join(ATOZ_DIR_NAME), None)
         };
         std::fs::create_dir_all(&atoz_dir)?;
-        db.prepare(RESOURCES, &atoz_dir)?;
+        db.prepare(TABLES, &atoz_dir)?;
         Ok(AppState {
             db,
             knobs: Arc::new(Knobs::new(config)),
@@ -51,36 +51,5 @@ impl AppState {
             app_dir: config.app_dir.clone().map(Arc::new),
             _temp_dir: temp_dir,
         })
-    }
-}
-
-/// A uniquely named folder under the system's temp directory, deleted on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn create() -> std::io::Result<TempDir> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        let name = format!(
-            "chairside-sandbox-{}-{}-{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }

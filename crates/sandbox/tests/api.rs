@@ -4,6 +4,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
+use chairside_sandbox::seed::patients::{DANGELO_MARIA, OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
+use chairside_sandbox::seed::providers::{DOC1, HYG2};
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode};
 use common::*;
 use std::time::{Duration, Instant};
@@ -68,7 +71,7 @@ async fn cors_preflights_are_answered_without_keys_and_not_counted() {
 
     // Ordinary answers, failures included, carry the CORS header too.
     let req = axum::http::Request::builder()
-        .uri("/api/v1/patients/1")
+        .uri(format!("/api/v1/patients/{SMITH_JANE}"))
         .header("origin", "http://localhost:9000")
         .body(axum::body::Body::empty())
         .unwrap();
@@ -138,7 +141,7 @@ async fn patient_search_finds_apostrophes_accents_and_spaces() {
             assert_eq!(found, [expected], "{query}");
         }
     }
-    let obrien = get_json(&app, "/api/v1/patients/3").await;
+    let obrien = get_json(&app, &format!("/api/v1/patients/{OBRIEN_SEAN}")).await;
     assert_eq!(
         (obrien["LName"].as_str(), obrien["FName"].as_str()),
         (Some("O'Brien"), Some("Seán"))
@@ -230,7 +233,7 @@ async fn patient_lists_are_paged_by_100_and_ordered_by_name() {
 #[tokio::test]
 async fn single_patient_found_missing_and_malformed() {
     let (app, _) = test_app();
-    let jane = get_json(&app, "/api/v1/patients/1").await;
+    let jane = get_json(&app, &format!("/api/v1/patients/{SMITH_JANE}")).await;
     assert_eq!(
         (jane["LName"].as_str(), jane["FName"].as_str()),
         (Some("Smith"), Some("Jane"))
@@ -241,7 +244,10 @@ async fn single_patient_found_missing_and_malformed() {
     assert_eq!(jane["secProvAbbr"], "HYG1");
     assert_eq!(jane["BillingType"], "Standard Account");
     assert_eq!(jane["ImageFolder"], "SmithJane1");
-    assert_eq!(get_json(&app, "/api/v1/patients/3").await["ImageFolder"], "OBrienSean3");
+    assert_eq!(
+        get_json(&app, &format!("/api/v1/patients/{OBRIEN_SEAN}")).await["ImageFolder"],
+        "OBrienSean3"
+    );
 
     let missing = get(&app, "/api/v1/patients/9999").await;
     assert_eq!(missing.assert_failure(404), "Patient not found.");
@@ -275,11 +281,14 @@ async fn patient_fields_match_the_documented_examples() {
     let list = get_json(&app, "/api/v1/patients?LName=smith&FName=jane").await;
     assert_shaped_like(&list[0], DOC_PATIENT_LIST_ITEM, &["Zip"]);
     assert_eq!(list[0]["Zip"], "97301");
-    let single = get_json(&app, "/api/v1/patients/1").await;
+    let single = get_json(&app, &format!("/api/v1/patients/{SMITH_JANE}")).await;
     assert_shaped_like(&single, DOC_PATIENT, &[]);
     assert_eq!(single["Premed"], "false");
     assert_eq!(single["BalTotal"], 111.9);
-    assert_eq!(get_json(&app, "/api/v1/patients/4").await["Premed"], "true");
+    assert_eq!(
+        get_json(&app, &format!("/api/v1/patients/{DANGELO_MARIA}")).await["Premed"],
+        "true"
+    );
 }
 
 // ---- Definitions ----
@@ -417,7 +426,7 @@ async fn providers_list_single_and_missing() {
         (Some("true"), Some("true"))
     );
 
-    let hyg2 = get_json(&app, "/api/v1/providers/4").await;
+    let hyg2 = get_json(&app, &format!("/api/v1/providers/{HYG2}")).await;
     assert_shaped_like(&hyg2, DOC_PROVIDER, &[]);
     assert_eq!(hyg2["Abbr"], "HYG2");
     let missing = get(&app, "/api/v1/providers/99").await;
@@ -447,9 +456,15 @@ async fn unknown_methods_and_paths_get_404_with_an_explanation() {
     let (app, _) = test_app();
     let text = get(&app, "/api/v1/appointmentz").await.assert_failure(404).to_owned();
     assert!(text.contains("/appointmentz"));
-    request(&app, Method::DELETE, "/api/v1/patients/1", Some(AUTH), None)
-        .await
-        .assert_failure(404);
+    request(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/patients/{SMITH_JANE}"),
+        Some(AUTH),
+        None,
+    )
+    .await
+    .assert_failure(404);
     request(&app, Method::PUT, "/api/v1/patients", Some(AUTH), Some(b"{}".to_vec()))
         .await
         .assert_failure(404);
@@ -464,7 +479,14 @@ async fn bodies_over_16_8_million_characters_are_refused() {
     body.extend_from_slice(b"\"");
     body.resize(limit + 2, b'a');
     body.push(b'"');
-    let too_big = request(&app, Method::PUT, "/api/v1/patients/1", Some(AUTH), Some(body)).await;
+    let too_big = request(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/patients/{SMITH_JANE}"),
+        Some(AUTH),
+        Some(body),
+    )
+    .await;
     assert!(
         too_big.assert_failure(400).contains("16.8M characters"),
         "{}",
@@ -477,7 +499,7 @@ async fn bodies_over_16_8_million_characters_are_refused() {
     let big_but_allowed = request(
         &app,
         Method::PUT,
-        "/api/v1/patients/1",
+        &format!("/api/v1/patients/{SMITH_JANE}"),
         Some(AUTH),
         Some(body.into_bytes()),
     )
@@ -489,13 +511,21 @@ async fn bodies_over_16_8_million_characters_are_refused() {
 async fn injected_500_and_504_fail_every_nth_matching_request() {
     let (app, state) = test_app();
     state.knobs.fail_requests(2, FailMode::ServerError, "GET /patients/");
-    assert_eq!(get(&app, "/api/v1/patients/1").await.status, StatusCode::OK);
-    let failed = get(&app, "/api/v1/patients/1").await;
+    assert_eq!(
+        get(&app, &format!("/api/v1/patients/{SMITH_JANE}")).await.status,
+        StatusCode::OK
+    );
+    let failed = get(&app, &format!("/api/v1/patients/{SMITH_JANE}")).await;
     assert!(failed.assert_failure(500).contains("Injected failure"));
     // Not matching: neither failed nor counted.
     assert_eq!(get(&app, "/api/v1/patients?LName=smi").await.status, StatusCode::OK);
-    assert_eq!(get(&app, "/api/v1/patients/2").await.status, StatusCode::OK);
-    get(&app, "/api/v1/patients/2").await.assert_failure(500);
+    assert_eq!(
+        get(&app, &format!("/api/v1/patients/{SMITH_JOHN}")).await.status,
+        StatusCode::OK
+    );
+    get(&app, &format!("/api/v1/patients/{SMITH_JOHN}"))
+        .await
+        .assert_failure(500);
 
     state.knobs.fail_requests(1, FailMode::GatewayTimeout, "");
     let timed_out = get(&app, "/api/v1/definitions").await;
@@ -516,16 +546,18 @@ async fn injected_500_and_504_fail_every_nth_matching_request() {
 #[tokio::test]
 async fn injected_drops_run_the_request_then_break_the_body() {
     let (app, state) = test_app();
-    state.knobs.fail_requests(1, FailMode::Drop, "GET /patients/1");
+    state
+        .knobs
+        .fail_requests(1, FailMode::Drop, &format!("GET /patients/{SMITH_JANE}"));
     let req = axum::http::Request::builder()
-        .uri("/api/v1/patients/1")
+        .uri(format!("/api/v1/patients/{SMITH_JANE}"))
         .header("authorization", AUTH)
         .body(axum::body::Body::empty())
         .unwrap();
     let response = tower::ServiceExt::oneshot(app, req).await.unwrap();
     let body = http_body_util::BodyExt::collect(response.into_body()).await;
     assert!(body.is_err(), "the body must fail");
-    assert_eq!(state.knobs.requests(), ["GET /patients/1"]);
+    assert_eq!(state.knobs.requests(), [format!("GET /patients/{SMITH_JANE}")]);
 }
 
 #[tokio::test]
@@ -553,7 +585,8 @@ async fn throttle_spaces_requests_a_second_apart() {
     let (app, state) = test_app();
     state.knobs.set_throttle(true);
     let started = Instant::now();
-    let (a, b) = tokio::join!(get(&app, "/api/v1/providers"), get(&app, "/api/v1/providers/1"));
+    let doc1 = format!("/api/v1/providers/{DOC1}");
+    let (a, b) = tokio::join!(get(&app, "/api/v1/providers"), get(&app, &doc1));
     assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
     assert!(
         started.elapsed() >= Duration::from_millis(950),

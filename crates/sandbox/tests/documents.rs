@@ -7,7 +7,10 @@ mod common;
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use chairside_sandbox::config::ImportUploads;
+use chairside_sandbox::seed::definitions::{OLD_SCANS, PHOTOS, X_RAYS};
 use chairside_sandbox::seed::documents::*;
+use chairside_sandbox::seed::patients::{OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
+use chairside_sandbox::seed::providers::{DOC1, DOC2, HYG2};
 use chairside_sandbox::{AppState, Config};
 use common::*;
 use opendental::documents::{
@@ -240,12 +243,12 @@ async fn the_list_needs_a_known_patient_and_is_paged() {
         .to_owned();
     assert!(text.contains("Patient not found"), "{text}");
     get(&app, "/api/v1/documents?PatNum=abc").await.assert_failure(400);
-    get(&app, "/api/v1/documents?PatNum=1&Offset=-1")
+    get(&app, &format!("/api/v1/documents?PatNum={SMITH_JANE}&Offset=-1"))
         .await
         .assert_failure(400);
 
     let all = list(&app, 1).await;
-    let page = get_json(&app, "/api/v1/documents?PatNum=1&Offset=3&Limit=4").await;
+    let page = get_json(&app, &format!("/api/v1/documents?PatNum={SMITH_JANE}&Offset=3&Limit=4")).await;
     assert_eq!(page.as_array().unwrap(), &all[3..7]);
 }
 
@@ -259,8 +262,8 @@ async fn a_single_document_found_missing_and_malformed() {
     assert_eq!(
         pa,
         json!({"DocNum": JANE_PA_XRAY, "Description": "PA #3", "DateCreated": "2023-02-14 09:40:05",
-            "DocCategory": 14, "docCategory": "X-Rays", "PatNum": 1, "FileName": "SmithJane2.jpg",
-            "ImgType": "Radiograph", "ToothNumbers": "2,3,4", "DateTStamp": "2023-02-14 09:40:05", "ProvNum": 1,
+            "DocCategory": X_RAYS, "docCategory": "X-Rays", "PatNum": SMITH_JANE, "FileName": "SmithJane2.jpg",
+            "ImgType": "Radiograph", "ToothNumbers": "2,3,4", "DateTStamp": "2023-02-14 09:40:05", "ProvNum": DOC1,
             "PrintHeading": "false"})
     );
     // Mount items and other patients' documents are there too.
@@ -310,8 +313,8 @@ async fn upload_writes_the_file_and_answers_201_with_the_document() {
     assert_eq!(
         created,
         json!({"DocNum": doc_num, "Description": "Extraoral", "DateCreated": "2022-03-15 14:30:00",
-            "DocCategory": 15, "docCategory": "Photos", "PatNum": 1, "FileName": format!("SmithJane{doc_num}.png"),
-            "ImgType": "Photo", "ToothNumbers": "1,2,3,4,5,8", "DateTStamp": created["DateTStamp"], "ProvNum": 2,
+            "DocCategory": PHOTOS, "docCategory": "Photos", "PatNum": SMITH_JANE, "FileName": format!("SmithJane{doc_num}.png"),
+            "ImgType": "Photo", "ToothNumbers": "1,2,3,4,5,8", "DateTStamp": created["DateTStamp"], "ProvNum": DOC2,
             "PrintHeading": "true"})
     );
     assert!(chairside_sandbox::text::is_date_time(
@@ -342,7 +345,7 @@ async fn upload_writes_the_file_and_answers_201_with_the_document() {
     let answer = post(
         &app,
         "/api/v1/documents/Upload",
-        &json!({"PatNum": 3, "rawBase64": wrapped, "extension": ".pdf"}),
+        &json!({"PatNum": OBRIEN_SEAN, "rawBase64": wrapped, "extension": ".pdf"}),
     )
     .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
@@ -361,7 +364,7 @@ async fn upload_defaults_to_the_first_category_and_document_type() {
     let answer = post(
         &app,
         "/api/v1/documents/Upload",
-        &json!({"PatNum": 2, "rawBase64": b64(b"hello"), "extension": "txt"}),
+        &json!({"PatNum": SMITH_JOHN, "rawBase64": b64(b"hello"), "extension": "txt"}),
     )
     .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
@@ -395,7 +398,7 @@ async fn upload_defaults_to_the_first_category_and_document_type() {
 async fn upload_refuses_what_is_missing_or_invalid_and_writes_nothing() {
     let (app, state) = test_app();
     let files_before = files_in(&state.atoz_dir);
-    let ok = json!({"PatNum": 1, "rawBase64": b64(b"abc"), "extension": ".jpg"});
+    let ok = json!({"PatNum": SMITH_JANE, "rawBase64": b64(b"abc"), "extension": ".jpg"});
     let with = |name: &str, value: Value| {
         let mut body = ok.clone();
         body[name] = value;
@@ -599,7 +602,7 @@ async fn set_by_url_leaves_a_pending_download() {
     let answer = post(
         &app,
         "/api/v1/documents/SetByUrl",
-        &json!({"PatNum": 2, "url": "http://x.example/get?id=4"}),
+        &json!({"PatNum": SMITH_JOHN, "url": "http://x.example/get?id=4"}),
     )
     .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
@@ -609,20 +612,20 @@ async fn set_by_url_leaves_a_pending_download() {
 
     let cases = [
         (json!({"url": "https://x.example/a.jpg"}), "PatNum is required"),
-        (json!({"PatNum": 1}), "url is required"),
-        (json!({"PatNum": 1, "url": " "}), "url is required"),
-        (json!({"PatNum": 1, "url": "ftp://x.example/a.jpg"}), "http"),
-        (json!({"PatNum": 1, "url": "x.example/a.jpg"}), "http"),
+        (json!({"PatNum": SMITH_JANE}), "url is required"),
+        (json!({"PatNum": SMITH_JANE, "url": " "}), "url is required"),
+        (json!({"PatNum": SMITH_JANE, "url": "ftp://x.example/a.jpg"}), "http"),
+        (json!({"PatNum": SMITH_JANE, "url": "x.example/a.jpg"}), "http"),
         (
-            json!({"PatNum": 1, "url": "https://x.example/a.jpg", "ImgType": "Scan"}),
+            json!({"PatNum": SMITH_JANE, "url": "https://x.example/a.jpg", "ImgType": "Scan"}),
             "ImgType",
         ),
         (
-            json!({"PatNum": 1, "url": "https://x.example/a.jpg", "ToothNumbers": "0"}),
+            json!({"PatNum": SMITH_JANE, "url": "https://x.example/a.jpg", "ToothNumbers": "0"}),
             "ToothNumbers",
         ),
         (
-            json!({"PatNum": 1, "url": "https://x.example/a.jpg", "DateCreated": "today"}),
+            json!({"PatNum": SMITH_JANE, "url": "https://x.example/a.jpg", "DateCreated": "today"}),
             "DateCreated",
         ),
     ];
@@ -665,8 +668,8 @@ async fn put_changes_only_the_fields_sent() {
     let answer = put(
         &app,
         &uri,
-        &json!({"Description": "Pano", "DateCreated": "2024-01-25 07:45:35", "DocCategory": 15,
-            "ImgType": "Radiograph", "ToothNumbers": "12-15,20,21", "ProvNum": 2, "PrintHeading": "true"}),
+        &json!({"Description": "Pano", "DateCreated": "2024-01-25 07:45:35", "DocCategory": PHOTOS,
+            "ImgType": "Radiograph", "ToothNumbers": "12-15,20,21", "ProvNum": DOC2, "PrintHeading": "true"}),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -713,9 +716,9 @@ async fn put_checks_each_field_and_the_document() {
     let cases = [
         (json!({}), "No fields to update"),
         (json!({"Note": "not an image-info field"}), "No fields to update"),
-        (json!({"ProvNum": 4}), "hidden provider"),
+        (json!({"ProvNum": HYG2}), "hidden provider"),
         (json!({"ProvNum": 99}), "not a provider"),
-        (json!({"DocCategory": 16}), "hidden"),
+        (json!({"DocCategory": OLD_SCANS}), "hidden"),
         (json!({"DocCategory": 21}), "not an image category"),
         (json!({"ImgType": "photograph"}), "ImgType"),
         (json!({"ToothNumbers": "1,2,x"}), "ToothNumbers"),
@@ -742,14 +745,14 @@ async fn put_checks_each_field_and_the_document() {
     let created = post(
         &app,
         "/api/v1/documents/Upload",
-        &json!({"PatNum": 1, "rawBase64": b64(b"x"), "extension": ".txt", "ProvNum": 4}),
+        &json!({"PatNum": SMITH_JANE, "rawBase64": b64(b"x"), "extension": ".txt", "ProvNum": HYG2}),
     )
     .await
     .json();
     let answer = put(
         &app,
         &format!("/api/v1/documents/{}", created["DocNum"]),
-        &json!({"ProvNum": 4, "Description": "kept"}),
+        &json!({"ProvNum": HYG2, "Description": "kept"}),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -812,7 +815,7 @@ async fn delete_removes_the_row_and_its_file() {
     let created = post(
         &app,
         "/api/v1/documents/Upload",
-        &json!({"PatNum": 1, "rawBase64": b64(b"x"), "extension": ".txt"}),
+        &json!({"PatNum": SMITH_JANE, "rawBase64": b64(b"x"), "extension": ".txt"}),
     )
     .await
     .json();
@@ -827,7 +830,7 @@ async fn delete_removes_the_row_and_its_file() {
     let next = post(
         &app,
         "/api/v1/documents/Upload",
-        &json!({"PatNum": 1, "rawBase64": b64(b"y"), "extension": ".txt"}),
+        &json!({"PatNum": SMITH_JANE, "rawBase64": b64(b"y"), "extension": ".txt"}),
     )
     .await
     .json();

@@ -3,6 +3,8 @@
 
 mod common;
 
+use chairside_sandbox::seed::patients::{OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode, Sandbox};
 use common::*;
 use std::io::{BufRead, BufReader};
@@ -46,11 +48,11 @@ async fn serves_the_api_over_tcp_and_stops() {
     assert_eq!(sandbox.url(), format!("http://127.0.0.1:{port}"));
     assert_eq!(sandbox.api_url(), format!("http://127.0.0.1:{port}/api/v1"));
 
-    let response = raw_get(sandbox.addr, "/api/v1/patients/1").await;
+    let response = raw_get(sandbox.addr, &format!("/api/v1/patients/{SMITH_JANE}")).await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let patient: serde_json::Value = serde_json::from_str(body_of(&response)).unwrap();
     assert_eq!(patient["LName"], "Smith");
-    assert_eq!(sandbox.knobs.requests(), ["GET /patients/1"]);
+    assert_eq!(sandbox.knobs.requests(), [format!("GET /patients/{SMITH_JANE}")]);
 
     let addr = sandbox.addr;
     sandbox.shutdown().await;
@@ -64,10 +66,10 @@ async fn serves_the_api_over_tcp_and_stops() {
 async fn a_dropped_connection_ends_without_a_complete_response_after_the_request_ran() {
     let sandbox = Sandbox::start(Config::for_tests()).await.unwrap();
     sandbox.knobs.fail_requests(2, FailMode::Drop, "GET /patients/");
-    assert!(raw_get(sandbox.addr, "/api/v1/patients/1")
+    assert!(raw_get(sandbox.addr, &format!("/api/v1/patients/{SMITH_JANE}"))
         .await
         .starts_with("HTTP/1.1 200"));
-    let dropped = raw_get(sandbox.addr, "/api/v1/patients/2").await;
+    let dropped = raw_get(sandbox.addr, &format!("/api/v1/patients/{SMITH_JOHN}")).await;
     // The status line and headers go out, then the body is cut short: the answer never
     // arrives whole (no chunked-encoding terminator), and its data not at all.
     assert!(dropped.starts_with("HTTP/1.1 200"), "{dropped:?}");
@@ -76,9 +78,15 @@ async fn a_dropped_connection_ends_without_a_complete_response_after_the_request
         "the answer must not arrive: {dropped:?}"
     );
     // The request reached the sandbox and ran.
-    assert_eq!(sandbox.knobs.requests(), ["GET /patients/1", "GET /patients/2"]);
+    assert_eq!(
+        sandbox.knobs.requests(),
+        [
+            format!("GET /patients/{SMITH_JANE}"),
+            format!("GET /patients/{SMITH_JOHN}")
+        ]
+    );
     // The next one is fine again.
-    assert!(raw_get(sandbox.addr, "/api/v1/patients/3")
+    assert!(raw_get(sandbox.addr, &format!("/api/v1/patients/{OBRIEN_SEAN}"))
         .await
         .starts_with("HTTP/1.1 200"));
 }
@@ -93,7 +101,9 @@ async fn data_survives_a_restart_and_is_seeded_once() {
     };
 
     let first = Sandbox::start(config.clone()).await.unwrap();
-    assert!(raw_get(first.addr, "/api/v1/patients/1").await.contains("\"Jane\""));
+    assert!(raw_get(first.addr, &format!("/api/v1/patients/{SMITH_JANE}"))
+        .await
+        .contains("\"Jane\""));
     first.shutdown().await;
     let db_file = config.data_dir.join("chairside.sqlite");
     assert!(db_file.is_file() && config.data_dir.join("AtoZ").is_dir());
@@ -106,7 +116,7 @@ async fn data_survives_a_restart_and_is_seeded_once() {
     }
 
     let second = Sandbox::start(config.clone()).await.unwrap();
-    let jane = raw_get(second.addr, "/api/v1/patients/1").await;
+    let jane = raw_get(second.addr, &format!("/api/v1/patients/{SMITH_JANE}")).await;
     assert!(jane.contains("\"Janet\""), "reseeded or lost: {jane}");
     let page = raw_get(second.addr, "/api/v1/patients?Offset=100").await;
     let rest: serde_json::Value = serde_json::from_str(body_of(&page)).unwrap();

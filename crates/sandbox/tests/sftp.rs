@@ -5,6 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
+use chairside_sandbox::seed::definitions::INSURANCE_CARDS;
 use chairside_sandbox::seed::documents::*;
 use chairside_sandbox::seed::patients::{DANGELO_MARIA, MULLER_ZOE, SMITH_JANE};
 use chairside_sandbox::AppState;
@@ -92,7 +93,7 @@ async fn upload_sftp_pulls_the_file_into_the_patients_documents() {
         "UploadSftp",
         &site.login(
             "/incoming/Card Front.PNG",
-            json!({"PatNum": SMITH_JANE, "DocCategory": 17, "ImgType": "Photo", "ToothNumbers": "1-3",
+            json!({"PatNum": SMITH_JANE, "DocCategory": INSURANCE_CARDS, "ImgType": "Photo", "ToothNumbers": "1-3",
                    "Description": "Insurance card (front)", "DateCreated": "2026-11-20 10:00:00"}),
         ),
     )
@@ -395,17 +396,17 @@ async fn missing_fields_and_unknown_records_are_explained_without_connecting() {
         ),
         (
             "UploadSftp",
-            json!({"PatNum": 1, "SftpUsername": "u", "SftpPassword": "p"}),
+            json!({"PatNum": SMITH_JANE, "SftpUsername": "u", "SftpPassword": "p"}),
             "SftpAddress is required.",
         ),
         (
             "UploadSftp",
-            json!({"PatNum": 1, "SftpAddress": "h/a.png", "SftpPassword": "p"}),
+            json!({"PatNum": SMITH_JANE, "SftpAddress": "h/a.png", "SftpPassword": "p"}),
             "SftpUsername is required.",
         ),
         (
             "UploadSftp",
-            json!({"PatNum": 1, "SftpAddress": "h/a.png", "SftpUsername": "u"}),
+            json!({"PatNum": SMITH_JANE, "SftpAddress": "h/a.png", "SftpUsername": "u"}),
             "SftpPassword is required.",
         ),
         (
@@ -437,7 +438,8 @@ async fn missing_fields_and_unknown_records_are_explained_without_connecting() {
         );
     }
     // A password of the wrong type is refused without being quoted back.
-    let numeric = json!({"PatNum": 1, "SftpAddress": "h/a.png", "SftpUsername": "u", "SftpPassword": 90210377});
+    let numeric =
+        json!({"PatNum": SMITH_JANE, "SftpAddress": "h/a.png", "SftpUsername": "u", "SftpPassword": 90210377});
     let why = post(&app, "UploadSftp", &numeric).await;
     assert!(
         why.assert_failure(400).contains("invalid field") && !why.body.contains("90210377"),

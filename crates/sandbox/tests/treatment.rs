@@ -7,11 +7,13 @@ use axum::http::{Method, StatusCode};
 use chairside_sandbox::seed::definitions::{
     IMAGE_CATEGORIES, PRIORITY_1, PRIORITY_2, PRIORITY_LOW, PRIORITY_RECMEND, PRIORITY_WAIT,
 };
+use chairside_sandbox::seed::patients::{OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
 use chairside_sandbox::seed::treatment::{
     JANE_ACTIVE_PLAN, JANE_ACTIVE_PLAN_SIZE, JANE_COMPLETED, JANE_INACTIVE_PLAN, JANE_INACTIVE_PLAN_SIZE,
     JANE_INACTIVE_PROCEDURES, JANE_SAVED_PLAN, JANE_SAVED_PLAN_SIZE, JANE_UNATTACHED, JOHN_BIG_PLAN,
     JOHN_BIG_PLAN_SIZE, JOHN_TP_PROCEDURES, SEAN_ACTIVE_PLAN, SEAN_SAVED_PLAN,
 };
+use chairside_sandbox::temp_dir::TempDir;
 use chairside_sandbox::{Config, FailMode};
 use common::*;
 use serde_json::{json, Value};
@@ -83,7 +85,7 @@ fn nums(items: &Value, name: &str) -> Vec<i64> {
 #[tokio::test]
 async fn treat_plans_list_a_patients_plans_shaped_as_documented() {
     let (app, _) = test_app();
-    let plans = get_json(&app, "/api/v1/treatplans?PatNum=1").await;
+    let plans = get_json(&app, &format!("/api/v1/treatplans?PatNum={SMITH_JANE}")).await;
     assert_eq!(
         nums(&plans, "TreatPlanNum"),
         [JANE_ACTIVE_PLAN, JANE_INACTIVE_PLAN, JANE_SAVED_PLAN]
@@ -111,7 +113,10 @@ async fn treat_plans_list_a_patients_plans_shaped_as_documented() {
     assert_ne!(saved["DateTSigned"], "0001-01-01 00:00:00");
     assert!(saved["Note"].as_str().unwrap().contains("ESTIMATE ONLY"));
     assert_eq!(
-        nums(&get_json(&app, "/api/v1/treatplans?PatNum=3").await, "TreatPlanNum"),
+        nums(
+            &get_json(&app, &format!("/api/v1/treatplans?PatNum={OBRIEN_SEAN}")).await,
+            "TreatPlanNum"
+        ),
         [SEAN_ACTIVE_PLAN, SEAN_SAVED_PLAN]
     );
     // A patient without plans has an empty list, not a 404.
@@ -121,7 +126,7 @@ async fn treat_plans_list_a_patients_plans_shaped_as_documented() {
 #[tokio::test]
 async fn treat_plans_filter_by_status_and_edit_time_and_check_their_parameters() {
     let (app, _) = test_app();
-    let saved = get_json(&app, "/api/v1/treatplans?PatNum=1&TPStatus=Saved").await;
+    let saved = get_json(&app, &format!("/api/v1/treatplans?PatNum={SMITH_JANE}&TPStatus=Saved")).await;
     assert_eq!(nums(&saved, "TreatPlanNum"), [JANE_SAVED_PLAN]);
     // Every patient has at most one Active plan.
     let active = get_json(&app, "/api/v1/treatplans?TPStatus=active").await;
@@ -351,7 +356,7 @@ async fn attaching_refuses_what_open_dental_refuses() {
     );
 
     // John's procedure on Jane's plan.
-    let johns = get_json(&app, "/api/v1/procedurelogs?PatNum=2&Limit=1").await[0]["ProcNum"]
+    let johns = get_json(&app, &format!("/api/v1/procedurelogs?PatNum={SMITH_JOHN}&Limit=1")).await[0]["ProcNum"]
         .as_i64()
         .unwrap();
     assert!(
@@ -497,7 +502,8 @@ async fn proc_tps_are_the_saved_plans_copies_and_add_up() {
     let (app, _) = test_app();
     let items = get_json(&app, &format!("/api/v1/proctps?TreatPlanNum={JANE_SAVED_PLAN}")).await;
     assert_eq!(items.as_array().unwrap().len(), JANE_SAVED_PLAN_SIZE);
-    let plan_date = get_json(&app, "/api/v1/treatplans?PatNum=1&TPStatus=Saved").await[0]["DateTP"].clone();
+    let plan_date =
+        get_json(&app, &format!("/api/v1/treatplans?PatNum={SMITH_JANE}&TPStatus=Saved")).await[0]["DateTP"].clone();
     for (i, item) in items.as_array().unwrap().iter().enumerate() {
         assert_shaped_like(item, DOC_PROC_TP, &[]);
         assert_eq!(item["ItemOrder"].as_i64(), Some(i as i64));
@@ -564,7 +570,7 @@ async fn procedure_logs_come_in_pages_of_100() {
     for (offset, expected) in [(0, 100), (100, 100), (200, 1)] {
         let page = get_json(
             &app,
-            &format!("/api/v1/procedurelogs?PatNum=2&ProcStatus=TP&Offset={offset}"),
+            &format!("/api/v1/procedurelogs?PatNum={SMITH_JOHN}&ProcStatus=TP&Offset={offset}"),
         )
         .await;
         assert_eq!(page.as_array().unwrap().len(), expected, "offset {offset}");
@@ -578,16 +584,20 @@ async fn procedure_logs_come_in_pages_of_100() {
         "ordered by ProcNum, no repeats"
     );
     // A larger Limit is cut to 100; a smaller one is kept.
-    let capped = get_json(&app, "/api/v1/procedurelogs?PatNum=2&Limit=500").await;
+    let capped = get_json(&app, &format!("/api/v1/procedurelogs?PatNum={SMITH_JOHN}&Limit=500")).await;
     assert_eq!(capped.as_array().unwrap().len(), 100);
-    let small = get_json(&app, "/api/v1/procedurelogs?PatNum=2&Offset=3&Limit=2").await;
+    let small = get_json(
+        &app,
+        &format!("/api/v1/procedurelogs?PatNum={SMITH_JOHN}&Offset=3&Limit=2"),
+    )
+    .await;
     assert_eq!(nums(&small, "ProcNum"), proc_nums[3..5]);
 }
 
 #[tokio::test]
 async fn procedure_logs_are_shaped_as_documented() {
     let (app, _) = test_app();
-    let done = get_json(&app, "/api/v1/procedurelogs?PatNum=1&ProcStatus=C").await;
+    let done = get_json(&app, &format!("/api/v1/procedurelogs?PatNum={SMITH_JANE}&ProcStatus=C")).await;
     assert_eq!(nums(&done, "ProcNum"), JANE_COMPLETED);
     for p in done.as_array().unwrap() {
         assert_shaped_like(p, DOC_PROCEDURE, &[]);
@@ -621,7 +631,7 @@ async fn procedure_logs_are_shaped_as_documented() {
         (Some("TP"), Some("0001-01-01"))
     );
     // Hygiene is the hygienist's; a quadrant procedure names its quadrant.
-    let jane = get_json(&app, "/api/v1/procedurelogs?PatNum=1").await;
+    let jane = get_json(&app, &format!("/api/v1/procedurelogs?PatNum={SMITH_JANE}")).await;
     let srp = jane
         .as_array()
         .unwrap()
@@ -637,11 +647,15 @@ async fn procedure_logs_are_shaped_as_documented() {
 #[tokio::test]
 async fn procedure_logs_filter_and_check_their_parameters() {
     let (app, _) = test_app();
-    let tpi = get_json(&app, "/api/v1/procedurelogs?PatNum=1&ProcStatus=tpi").await;
+    let tpi = get_json(
+        &app,
+        &format!("/api/v1/procedurelogs?PatNum={SMITH_JANE}&ProcStatus=tpi"),
+    )
+    .await;
     assert_eq!(nums(&tpi, "ProcNum"), JANE_INACTIVE_PROCEDURES);
     assert!(field(&tpi, "ProcStatus").iter().all(|s| *s == "TPi"));
 
-    let crowns = get_json(&app, "/api/v1/procedurelogs?PatNum=1&CodeNum=8").await;
+    let crowns = get_json(&app, &format!("/api/v1/procedurelogs?PatNum={SMITH_JANE}&CodeNum=8")).await;
     assert!(!crowns.as_array().unwrap().is_empty());
     assert!(field(&crowns, "procCode").iter().all(|c| *c == "D2740"));
 
@@ -649,7 +663,7 @@ async fn procedure_logs_filter_and_check_their_parameters() {
     let recent = get_json(
         &app,
         &format!(
-            "/api/v1/procedurelogs?PatNum=1&DateTStamp={}",
+            "/api/v1/procedurelogs?PatNum={SMITH_JANE}&DateTStamp={}",
             since.replace(' ', "%20")
         ),
     )
@@ -768,7 +782,10 @@ async fn a_data_dir_from_before_treatment_gets_it_and_keeps_changes_over_restart
     }
     {
         let (app, _state) = test_app_with(config.clone());
-        assert_eq!(get_json(&app, "/api/v1/patients/1").await["FName"], "Janet");
+        assert_eq!(
+            get_json(&app, &format!("/api/v1/patients/{SMITH_JANE}")).await["FName"],
+            "Janet"
+        );
         assert_eq!(attaches_of(&app, JANE_ACTIVE_PLAN).await.len(), JANE_ACTIVE_PLAN_SIZE);
         let created = post_attach(
             &app,
@@ -786,8 +803,12 @@ async fn a_data_dir_from_before_treatment_gets_it_and_keeps_changes_over_restart
         attaches_of(&app, JANE_ACTIVE_PLAN).await.len(),
         JANE_ACTIVE_PLAN_SIZE + 1
     );
-    let all_plans = get_json(&app, "/api/v1/treatplans?PatNum=1").await;
+    let all_plans = get_json(&app, &format!("/api/v1/treatplans?PatNum={SMITH_JANE}")).await;
     assert_eq!(all_plans.as_array().unwrap().len(), 3);
-    let tps = get_json(&app, "/api/v1/procedurelogs?PatNum=2&ProcStatus=TP&Offset=200").await;
+    let tps = get_json(
+        &app,
+        &format!("/api/v1/procedurelogs?PatNum={SMITH_JOHN}&ProcStatus=TP&Offset=200"),
+    )
+    .await;
     assert_eq!(tps.as_array().unwrap().len(), JOHN_TP_PROCEDURES - 200);
 }

@@ -10,17 +10,6 @@ use axum::{Json, Router};
 use opendental::models::Definition;
 use rusqlite::types::Value;
 
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS definition (
-    DefNum    INTEGER PRIMARY KEY,
-    Category  INTEGER NOT NULL,
-    ItemOrder INTEGER NOT NULL,
-    ItemName  TEXT NOT NULL,
-    ItemValue TEXT NOT NULL DEFAULT '',
-    ItemColor TEXT NOT NULL DEFAULT '0,0,0',
-    IsHidden  INTEGER NOT NULL DEFAULT 0
-);";
-
 pub fn routes() -> Router<AppState> {
     Router::new().route("/definitions", get(list))
 }

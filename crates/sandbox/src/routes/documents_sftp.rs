@@ -10,16 +10,16 @@
 //! keeps, is saved only once the SFTP site has taken the files (`Keep`), so a refused request
 //! changes nothing.
 
-use super::documents::{
-    check_extension, check_new_fields, created, decode_base64, find_document, find_patient, insert_with_file, required,
-    with_db, Patient,
-};
+use super::created_document;
 use crate::atoz;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::parse_json;
+use crate::extract::{parse_json, required};
 use crate::imaging::{self, MountItem};
 use crate::sftp::Sftp;
 use crate::state::AppState;
+use crate::store::documents::{
+    check_extension, check_new_fields, decode_base64, find_document, find_patient, insert_with_file, Patient,
+};
 use crate::text;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -139,7 +139,7 @@ async fn upload_sftp(State(state): State<AppState>, SftpJson(body): SftpJson<Upl
     })?;
     // As sent ("Scan.PNG" keeps ".PNG"), like Upload's extension.
     let extension = check_extension(&file_name[file_name.len() - extension.len()..])?;
-    let (patient, info) = with_db(&state, |conn| {
+    let (patient, info) = state.db.with_db(|conn| {
         let patient = find_patient(conn, pat_num)?;
         Ok((patient, check_new_fields(conn, &body.fields)?))
     })?;
@@ -163,7 +163,7 @@ async fn upload_sftp(State(state): State<AppState>, SftpJson(body): SftpJson<Upl
         doc_category_name: document.doc_category_name,
         server_date_time: text::server_date_time(),
     };
-    Ok(created(answer.doc_num, answer))
+    Ok(created_document(answer.doc_num, answer))
 }
 
 // ---- DownloadSftp ----
@@ -192,9 +192,9 @@ async fn download_sftp(
     let login = body.login.check()?;
     let plan = match item {
         DownloadItem::Document(doc_num) => {
-            let (document, note) = with_db(&state, |conn| {
-                Ok((find_document(conn, doc_num)?, note_of(conn, doc_num)?))
-            })?;
+            let (document, note) = state
+                .db
+                .with_db(|conn| Ok((find_document(conn, doc_num)?, note_of(conn, doc_num)?)))?;
             let ours = extension_of(&document.file_name).unwrap_or_default();
             if let Some(asked) = &login.address.file_name {
                 let theirs = extension_of(asked).unwrap_or_default();
@@ -229,7 +229,7 @@ async fn download_sftp(
                     ))
                 })?;
             Download::Mount {
-                mount: with_db(&state, |conn| find_mount(conn, mount_num))?,
+                mount: state.db.with_db(|conn| find_mount(conn, mount_num))?,
                 format,
                 path: login.address.file_path(&default_name),
             }
@@ -330,7 +330,7 @@ struct ThumbnailsBody {
 async fn thumbnails(State(state): State<AppState>, SftpJson(body): SftpJson<ThumbnailsBody>) -> ApiResult<Response> {
     let pat_num = required(body.pat_num.filter(|&n| n != 0), "PatNum")?;
     let login = body.login.check()?;
-    let (patient, documents, mounts) = with_db(&state, |conn| {
+    let (patient, documents, mounts) = state.db.with_db(|conn| {
         let patient = find_patient(conn, pat_num)?;
         // The documents Documents GET lists: mount items belong to their mount.
         let mut stmt = conn.prepare(
@@ -426,7 +426,7 @@ async fn download_mount(
 ) -> ApiResult<Response> {
     let mount_num = required(body.mount_num.filter(|&n| n != 0), "MountNum")?;
     let login = body.login.check()?;
-    let mount = with_db(&state, |conn| find_mount(conn, mount_num))?;
+    let mount = state.db.with_db(|conn| find_mount(conn, mount_num))?;
     let documents: Vec<(i64, String)> = mount
         .items
         .into_iter()
@@ -512,7 +512,7 @@ impl Keep {
         for import in self.imports {
             let written = atoz::write_file(&state.atoz_dir, &import.image_folder, &import.file_name, &import.bytes);
             if written.is_ok() {
-                let _ = with_db(state, |conn| {
+                let _ = state.db.with_db(|conn| {
                     conn.execute("UPDATE document SET Note = '' WHERE DocNum = ?1", [import.doc_num])?;
                     Ok(())
                 });
@@ -539,7 +539,7 @@ async fn document_file(state: &AppState, doc_num: i64, keep: &mut Keep) -> ApiRe
     if let Some(import) = keep.imports.iter().find(|i| i.doc_num == doc_num) {
         return Ok(Some(import.bytes.clone()));
     }
-    let (patient, file_name, note) = with_db(state, |conn| {
+    let (patient, file_name, note) = state.db.with_db(|conn| {
         let (pat_num, file_name, note): (i64, String, String) = conn.query_row(
             "SELECT PatNum, FileName, Note FROM document WHERE DocNum = ?1",
             [doc_num],

@@ -1,4 +1,5 @@
-//! The /api/v1 router: every resource's routes behind the shared middleware.
+//! The /api/v1 router: every resource's routes, merged in one list, behind the shared
+//! middleware. Their tables and demo data are in `seed` (`seed::TABLES`).
 
 pub mod definitions;
 pub mod documents;
@@ -8,22 +9,25 @@ pub mod providers;
 pub mod treatment;
 
 use crate::middleware::{self as mw, TRANSPORT_LIMIT_BYTES};
-use crate::resources::RESOURCES;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, Method};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 
 /// The API as mounted at /api/v1. Paths inside are relative to it ("/patients").
 pub fn api(state: AppState) -> Router {
-    let mut router = Router::new();
-    for resource in RESOURCES {
-        router = router.merge((resource.routes)());
-    }
+    let router = Router::new()
+        .merge(providers::routes())
+        .merge(definitions::routes())
+        .merge(patients::routes())
+        .merge(documents::routes())
+        .merge(documents_sftp::routes())
+        .merge(treatment::routes());
     let middleware = ServiceBuilder::new()
         .layer(cors())
         .layer(from_fn_with_state(state.clone(), mw::record_request))
@@ -51,4 +55,11 @@ fn cors() -> CorsLayer {
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600))
+}
+
+/// 201 with `body` and a Location header naming the new document (Upload, SetByUrl,
+/// UploadSftp).
+pub(crate) fn created_document(doc_num: i64, body: impl serde::Serialize) -> Response {
+    let location = format!("/api/v1/documents/{doc_num}");
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response()
 }

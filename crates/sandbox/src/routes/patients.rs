@@ -2,65 +2,15 @@
 //! window's search: partial, case-insensitive names (accents ignored too), exact birthdate.
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Params;
+use crate::extract::{Params, PathNum};
 use crate::state::AppState;
 use crate::text;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use opendental::models::{Patient, PatientListItem};
 use rusqlite::types::Value;
 use rusqlite::Row;
-
-/// Enumerations (PatStatus, Gender, ...) are stored as the text the API uses. BillingType is a
-/// DefNum (category 4) as in Open Dental; the API shows its name.
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS patient (
-    PatNum              INTEGER PRIMARY KEY,
-    LName               TEXT NOT NULL,
-    FName               TEXT NOT NULL,
-    MiddleI             TEXT NOT NULL DEFAULT '',
-    Preferred           TEXT NOT NULL DEFAULT '',
-    PatStatus           TEXT NOT NULL DEFAULT 'Patient',
-    Gender              TEXT NOT NULL DEFAULT 'Unknown',
-    Position            TEXT NOT NULL DEFAULT 'Single',
-    Birthdate           TEXT NOT NULL DEFAULT '0001-01-01',
-    SSN                 TEXT NOT NULL DEFAULT '',
-    Address             TEXT NOT NULL DEFAULT '',
-    Address2            TEXT NOT NULL DEFAULT '',
-    City                TEXT NOT NULL DEFAULT '',
-    State               TEXT NOT NULL DEFAULT '',
-    Zip                 TEXT NOT NULL DEFAULT '',
-    HmPhone             TEXT NOT NULL DEFAULT '',
-    WkPhone             TEXT NOT NULL DEFAULT '',
-    WirelessPhone       TEXT NOT NULL DEFAULT '',
-    Guarantor           INTEGER NOT NULL DEFAULT 0,
-    Email               TEXT NOT NULL DEFAULT '',
-    EstBalance          REAL NOT NULL DEFAULT 0,
-    PriProv             INTEGER NOT NULL DEFAULT 0,
-    SecProv             INTEGER NOT NULL DEFAULT 0,
-    FeeSched            INTEGER NOT NULL DEFAULT 0,
-    BillingType         INTEGER NOT NULL DEFAULT 0,
-    ImageFolder         TEXT NOT NULL DEFAULT '',
-    FamFinUrgNote       TEXT NOT NULL DEFAULT '',
-    ChartNumber         TEXT NOT NULL DEFAULT '',
-    MedicaidID          TEXT NOT NULL DEFAULT '',
-    BalTotal            REAL NOT NULL DEFAULT 0,
-    EmployerNum         INTEGER NOT NULL DEFAULT 0,
-    DateFirstVisit      TEXT NOT NULL DEFAULT '0001-01-01',
-    ClinicNum           INTEGER NOT NULL DEFAULT 0,
-    Premed              INTEGER NOT NULL DEFAULT 0,
-    Ward                TEXT NOT NULL DEFAULT '',
-    PreferConfirmMethod TEXT NOT NULL DEFAULT 'None',
-    PreferContactMethod TEXT NOT NULL DEFAULT 'None',
-    PreferRecallMethod  TEXT NOT NULL DEFAULT 'None',
-    Language            TEXT NOT NULL DEFAULT '',
-    AdmitDate           TEXT NOT NULL DEFAULT '0001-01-01',
-    DateTStamp          TEXT NOT NULL,
-    SuperFamily         INTEGER NOT NULL DEFAULT 0,
-    TxtMsgOk            TEXT NOT NULL DEFAULT 'Unknown',
-    SecDateEntry        TEXT NOT NULL DEFAULT '0001-01-01'
-);";
 
 /// PatStatus values the API documents.
 pub const PAT_STATUSES: [&str; 6] = [
@@ -168,11 +118,7 @@ async fn search(State(state): State<AppState>, params: Params) -> ApiResult<Json
 }
 
 /// Patients GET (single).
-async fn single(State(state): State<AppState>, Path(pat_num): Path<String>) -> ApiResult<Json<Patient>> {
-    let pat_num: i64 = pat_num
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("PatNum \"{pat_num}\" is not a number.")))?;
+async fn single(State(state): State<AppState>, PathNum(pat_num): PathNum) -> ApiResult<Json<Patient>> {
     let patient = state.db.call(|conn| {
         let mut stmt = conn.prepare(&format!("{SELECT} WHERE p.PatNum = ?1 AND p.PatStatus <> 'Deleted'"))?;
         let mut rows = stmt.query_map([pat_num], patient_from_row)?;

@@ -1,43 +1,15 @@
 //! Providers GET single and multiple (apiproviders.md).
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Params;
+use crate::extract::{Params, PathNum};
 use crate::state::AppState;
 use crate::text::server_date_time;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use opendental::models::Provider;
 use rusqlite::types::Value;
 use rusqlite::Row;
-
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS provider (
-    ProvNum        INTEGER PRIMARY KEY,
-    Abbr           TEXT NOT NULL,
-    LName          TEXT NOT NULL DEFAULT '',
-    FName          TEXT NOT NULL DEFAULT '',
-    MI             TEXT NOT NULL DEFAULT '',
-    Suffix         TEXT NOT NULL DEFAULT '',
-    FeeSched       INTEGER NOT NULL DEFAULT 0,
-    Specialty      INTEGER NOT NULL DEFAULT 0,
-    SSN            TEXT NOT NULL DEFAULT '',
-    StateLicense   TEXT NOT NULL DEFAULT '',
-    IsSecondary    INTEGER NOT NULL DEFAULT 0,
-    ProvColor      TEXT NOT NULL DEFAULT '0,0,0',
-    IsHidden       INTEGER NOT NULL DEFAULT 0,
-    UsingTIN       INTEGER NOT NULL DEFAULT 0,
-    SigOnFile      INTEGER NOT NULL DEFAULT 0,
-    NationalProvID TEXT NOT NULL DEFAULT '',
-    DateTStamp     TEXT NOT NULL,
-    IsNotPerson    INTEGER NOT NULL DEFAULT 0,
-    ProvStatus     TEXT NOT NULL DEFAULT 'Active',
-    IsHiddenReport INTEGER NOT NULL DEFAULT 0,
-    Birthdate      TEXT NOT NULL DEFAULT '0001-01-01',
-    SchedNote      TEXT NOT NULL DEFAULT '',
-    PreferredName  TEXT NOT NULL DEFAULT '',
-    ItemOrder      INTEGER NOT NULL DEFAULT 0
-);";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -80,11 +52,7 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<V
     Ok(Json(providers))
 }
 
-async fn single(State(state): State<AppState>, Path(prov_num): Path<String>) -> ApiResult<Json<Provider>> {
-    let prov_num: i64 = prov_num
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("ProvNum \"{prov_num}\" is not a number.")))?;
+async fn single(State(state): State<AppState>, PathNum(prov_num): PathNum) -> ApiResult<Json<Provider>> {
     let now = server_date_time();
     let provider = state.db.call(|conn| {
         let mut stmt = conn.prepare("SELECT * FROM provider WHERE ProvNum = ?1")?;

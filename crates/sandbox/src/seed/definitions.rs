@@ -2,9 +2,27 @@
 //! treatment-plan priorities were "created" in a different order than they are displayed,
 //! so a client that sorts by DefNum instead of definition order shows them wrongly.
 
-use crate::db::SeedContext;
+use crate::db::{SeedContext, Table};
 use crate::BoxError;
 use opendental::models::def_category::{BILLING_TYPES, IMAGE_CATS, TX_PRIORITIES};
+
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS definition (
+    DefNum    INTEGER PRIMARY KEY,
+    Category  INTEGER NOT NULL,
+    ItemOrder INTEGER NOT NULL,
+    ItemName  TEXT NOT NULL,
+    ItemValue TEXT NOT NULL DEFAULT '',
+    ItemColor TEXT NOT NULL DEFAULT '0,0,0',
+    IsHidden  INTEGER NOT NULL DEFAULT 0
+);";
+
+/// The definitions schema and demo data, seeded once under this name.
+pub const TABLE: Table = Table {
+    name: "definitions",
+    schema: SCHEMA,
+    seed,
+};
 
 const ADJ_TYPES: i64 = 1;
 const PROVIDER_SPECIALTIES: i64 = 35;

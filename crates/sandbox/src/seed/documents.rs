@@ -14,7 +14,7 @@ use super::patients::{OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
 use super::providers::{DOC1, DOC2, HYG1};
 use super::Rng;
 use crate::atoz;
-use crate::db::SeedContext;
+use crate::db::{SeedContext, Table};
 use crate::BoxError;
 use base64::Engine;
 use image::codecs::jpeg::JpegEncoder;
@@ -24,6 +24,58 @@ use opendental::documents::{DOWNLOAD_PREFIX, RAW_BASE64_PREFIX};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+/// As Open Dental's tables: a document may be an item of a mount (`mountitem.DocNum`); mount
+/// items keep their order and place in the mount for composites. AUTOINCREMENT so a deleted
+/// DocNum (and its file name) is never given out again, as in Open Dental's MySQL tables.
+/// Enumerations are stored as the text the API uses; PrintHeading as 0/1.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS document (
+    DocNum       INTEGER PRIMARY KEY AUTOINCREMENT,
+    PatNum       INTEGER NOT NULL,
+    Description  TEXT NOT NULL DEFAULT '',
+    DateCreated  TEXT NOT NULL,
+    DocCategory  INTEGER NOT NULL,
+    FileName     TEXT NOT NULL DEFAULT '',
+    ImgType      TEXT NOT NULL DEFAULT 'Document',
+    ToothNumbers TEXT NOT NULL DEFAULT '',
+    Note         TEXT NOT NULL DEFAULT '',
+    ProvNum      INTEGER NOT NULL DEFAULT 0,
+    PrintHeading INTEGER NOT NULL DEFAULT 0,
+    DateTStamp   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_PatNum ON document (PatNum);
+CREATE TABLE IF NOT EXISTS mount (
+    MountNum    INTEGER PRIMARY KEY AUTOINCREMENT,
+    PatNum      INTEGER NOT NULL,
+    Description TEXT NOT NULL DEFAULT '',
+    Note        TEXT NOT NULL DEFAULT '',
+    DateCreated TEXT NOT NULL,
+    DocCategory INTEGER NOT NULL,
+    ProvNum     INTEGER NOT NULL DEFAULT 0,
+    Width       INTEGER NOT NULL DEFAULT 0,
+    Height      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS mount_PatNum ON mount (PatNum);
+CREATE TABLE IF NOT EXISTS mountitem (
+    MountItemNum INTEGER PRIMARY KEY AUTOINCREMENT,
+    MountNum     INTEGER NOT NULL,
+    ItemOrder    INTEGER NOT NULL,
+    DocNum       INTEGER NOT NULL,
+    Xpos         INTEGER NOT NULL DEFAULT 0,
+    Ypos         INTEGER NOT NULL DEFAULT 0,
+    Width        INTEGER NOT NULL DEFAULT 0,
+    Height       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS mountitem_MountNum ON mountitem (MountNum, ItemOrder);
+CREATE INDEX IF NOT EXISTS mountitem_DocNum ON mountitem (DocNum);";
+
+/// The documents schema and demo data, seeded once under this name.
+pub const TABLE: Table = Table {
+    name: "documents",
+    schema: SCHEMA,
+    seed,
+};
 
 pub const JANE_PATIENT_PICTURE: i64 = 1;
 /// Periapical radiograph, ToothNumbers "2,3,4".

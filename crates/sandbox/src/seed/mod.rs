@@ -7,6 +7,23 @@ pub mod patients;
 pub mod providers;
 pub mod treatment;
 
+use crate::db::Table;
+
+/// Every table group, in seeding order: a group's demo data may refer to rows of the ones
+/// before it. To add one, write `seed/<name>.rs` with its `SCHEMA`, `seed` and `TABLE`, list
+/// it here, and merge its routes in `routes::api`. Existing data directories get the new
+/// tables and their demo data on their next start.
+pub const TABLES: &[Table] = &[
+    providers::TABLE,
+    definitions::TABLE,
+    patients::TABLE,
+    // Writes its demo files into the A-to-Z folder; needs patients, definitions, providers.
+    documents::TABLE,
+    // TreatPlans, TreatPlanAttaches, ProcTPs and ProcedureLogs (and the procedure codes they
+    // show): one story per patient, so seeded together. Needs patients, definitions, providers.
+    treatment::TABLE,
+];
+
 /// A small deterministic generator (SplitMix64) for varied but repeatable demo data.
 pub struct Rng(u64);
 

@@ -6,10 +6,67 @@
 use super::definitions::{INSURANCE_ONLY, STANDARD_ACCOUNT};
 use super::providers::{DOC1, DOC2, HYG1};
 use super::Rng;
-use crate::db::SeedContext;
+use crate::db::{SeedContext, Table};
 use crate::text::{fold, image_folder_name};
 use crate::BoxError;
 use rusqlite::named_params;
+
+/// Enumerations (PatStatus, Gender, ...) are stored as the text the API uses. BillingType is a
+/// DefNum (category 4) as in Open Dental; the API shows its name.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS patient (
+    PatNum              INTEGER PRIMARY KEY,
+    LName               TEXT NOT NULL,
+    FName               TEXT NOT NULL,
+    MiddleI             TEXT NOT NULL DEFAULT '',
+    Preferred           TEXT NOT NULL DEFAULT '',
+    PatStatus           TEXT NOT NULL DEFAULT 'Patient',
+    Gender              TEXT NOT NULL DEFAULT 'Unknown',
+    Position            TEXT NOT NULL DEFAULT 'Single',
+    Birthdate           TEXT NOT NULL DEFAULT '0001-01-01',
+    SSN                 TEXT NOT NULL DEFAULT '',
+    Address             TEXT NOT NULL DEFAULT '',
+    Address2            TEXT NOT NULL DEFAULT '',
+    City                TEXT NOT NULL DEFAULT '',
+    State               TEXT NOT NULL DEFAULT '',
+    Zip                 TEXT NOT NULL DEFAULT '',
+    HmPhone             TEXT NOT NULL DEFAULT '',
+    WkPhone             TEXT NOT NULL DEFAULT '',
+    WirelessPhone       TEXT NOT NULL DEFAULT '',
+    Guarantor           INTEGER NOT NULL DEFAULT 0,
+    Email               TEXT NOT NULL DEFAULT '',
+    EstBalance          REAL NOT NULL DEFAULT 0,
+    PriProv             INTEGER NOT NULL DEFAULT 0,
+    SecProv             INTEGER NOT NULL DEFAULT 0,
+    FeeSched            INTEGER NOT NULL DEFAULT 0,
+    BillingType         INTEGER NOT NULL DEFAULT 0,
+    ImageFolder         TEXT NOT NULL DEFAULT '',
+    FamFinUrgNote       TEXT NOT NULL DEFAULT '',
+    ChartNumber         TEXT NOT NULL DEFAULT '',
+    MedicaidID          TEXT NOT NULL DEFAULT '',
+    BalTotal            REAL NOT NULL DEFAULT 0,
+    EmployerNum         INTEGER NOT NULL DEFAULT 0,
+    DateFirstVisit      TEXT NOT NULL DEFAULT '0001-01-01',
+    ClinicNum           INTEGER NOT NULL DEFAULT 0,
+    Premed              INTEGER NOT NULL DEFAULT 0,
+    Ward                TEXT NOT NULL DEFAULT '',
+    PreferConfirmMethod TEXT NOT NULL DEFAULT 'None',
+    PreferContactMethod TEXT NOT NULL DEFAULT 'None',
+    PreferRecallMethod  TEXT NOT NULL DEFAULT 'None',
+    Language            TEXT NOT NULL DEFAULT '',
+    AdmitDate           TEXT NOT NULL DEFAULT '0001-01-01',
+    DateTStamp          TEXT NOT NULL,
+    SuperFamily         INTEGER NOT NULL DEFAULT 0,
+    TxtMsgOk            TEXT NOT NULL DEFAULT 'Unknown',
+    SecDateEntry        TEXT NOT NULL DEFAULT '0001-01-01'
+);";
+
+/// The patients schema and demo data, seeded once under this name.
+pub const TABLE: Table = Table {
+    name: "patients",
+    schema: SCHEMA,
+    seed,
+};
 
 pub const PATIENT_COUNT: i64 = 150;
 

@@ -2,9 +2,44 @@
 //! practice), as the reference page's examples show them.
 
 use super::definitions::{SPECIALTY_GENERAL, SPECIALTY_HYGIENIST};
-use crate::db::SeedContext;
+use crate::db::{SeedContext, Table};
 use crate::BoxError;
 use rusqlite::named_params;
+
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS provider (
+    ProvNum        INTEGER PRIMARY KEY,
+    Abbr           TEXT NOT NULL,
+    LName          TEXT NOT NULL DEFAULT '',
+    FName          TEXT NOT NULL DEFAULT '',
+    MI             TEXT NOT NULL DEFAULT '',
+    Suffix         TEXT NOT NULL DEFAULT '',
+    FeeSched       INTEGER NOT NULL DEFAULT 0,
+    Specialty      INTEGER NOT NULL DEFAULT 0,
+    SSN            TEXT NOT NULL DEFAULT '',
+    StateLicense   TEXT NOT NULL DEFAULT '',
+    IsSecondary    INTEGER NOT NULL DEFAULT 0,
+    ProvColor      TEXT NOT NULL DEFAULT '0,0,0',
+    IsHidden       INTEGER NOT NULL DEFAULT 0,
+    UsingTIN       INTEGER NOT NULL DEFAULT 0,
+    SigOnFile      INTEGER NOT NULL DEFAULT 0,
+    NationalProvID TEXT NOT NULL DEFAULT '',
+    DateTStamp     TEXT NOT NULL,
+    IsNotPerson    INTEGER NOT NULL DEFAULT 0,
+    ProvStatus     TEXT NOT NULL DEFAULT 'Active',
+    IsHiddenReport INTEGER NOT NULL DEFAULT 0,
+    Birthdate      TEXT NOT NULL DEFAULT '0001-01-01',
+    SchedNote      TEXT NOT NULL DEFAULT '',
+    PreferredName  TEXT NOT NULL DEFAULT '',
+    ItemOrder      INTEGER NOT NULL DEFAULT 0
+);";
+
+/// The providers schema and demo data, seeded once under this name.
+pub const TABLE: Table = Table {
+    name: "providers",
+    schema: SCHEMA,
+    seed,
+};
 
 pub const DOC1: i64 = 1;
 pub const DOC2: i64 = 2;

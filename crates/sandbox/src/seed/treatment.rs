@@ -11,9 +11,96 @@ use super::definitions::{PRIORITY_1, PRIORITY_2, PRIORITY_3, PRIORITY_LOW, PRIOR
 use super::patients::{DANGELO_MARIA, MULLER_ZOE, OBRIEN_SEAN, SMITH_JANE, SMITH_JOHN};
 use super::providers::{DOC1, DOC2, HYG1};
 use super::Rng;
-use crate::db::SeedContext;
+use crate::db::{SeedContext, Table};
 use crate::BoxError;
 use rusqlite::Transaction;
+
+/// Open Dental's columns, with enumerations stored as the text the API uses (TPStatus
+/// "Active", ProcStatus "TP"). Money is REAL, as the API's numbers are; amounts are always
+/// whole cents. procedurecode is the fee schedule's code list that procedures point into.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS procedurecode (
+    CodeNum   INTEGER PRIMARY KEY,
+    ProcCode  TEXT NOT NULL UNIQUE,
+    Descript  TEXT NOT NULL,
+    AbbrDesc  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS procedurelog (
+    ProcNum       INTEGER PRIMARY KEY,
+    PatNum        INTEGER NOT NULL,
+    AptNum        INTEGER NOT NULL DEFAULT 0,
+    ProcDate      TEXT NOT NULL,
+    ProcFee       REAL NOT NULL,
+    Surf          TEXT NOT NULL DEFAULT '',
+    ToothNum      TEXT NOT NULL DEFAULT '',
+    ToothRange    TEXT NOT NULL DEFAULT '',
+    Priority      INTEGER NOT NULL DEFAULT 0,
+    ProcStatus    TEXT NOT NULL,
+    ProvNum       INTEGER NOT NULL DEFAULT 0,
+    PlannedAptNum INTEGER NOT NULL DEFAULT 0,
+    ClinicNum     INTEGER NOT NULL DEFAULT 0,
+    CodeNum       INTEGER NOT NULL,
+    DateTP        TEXT NOT NULL,
+    DateEntryC    TEXT NOT NULL DEFAULT '0001-01-01',
+    DateTStamp    TEXT NOT NULL,
+    SecDateEntry  TEXT NOT NULL,
+    Discount      REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS procedurelog_patient ON procedurelog (PatNum, ProcStatus);
+CREATE TABLE IF NOT EXISTS treatplan (
+    TreatPlanNum     INTEGER PRIMARY KEY,
+    PatNum           INTEGER NOT NULL,
+    DateTP           TEXT NOT NULL DEFAULT '0001-01-01',
+    Heading          TEXT NOT NULL,
+    Note             TEXT NOT NULL DEFAULT '',
+    TPStatus         TEXT NOT NULL,
+    SecUserNumEntry  INTEGER NOT NULL DEFAULT 0,
+    SecDateEntry     TEXT NOT NULL,
+    SecDateTEdit     TEXT NOT NULL,
+    UserNumPresenter INTEGER NOT NULL DEFAULT 0,
+    TPType           TEXT NOT NULL DEFAULT 'Insurance',
+    DateTSigned      TEXT NOT NULL DEFAULT '0001-01-01 00:00:00',
+    SignatureText    TEXT NOT NULL DEFAULT '',
+    IsSigned         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS treatplanattach (
+    TreatPlanAttachNum INTEGER PRIMARY KEY,
+    TreatPlanNum       INTEGER NOT NULL,
+    ProcNum            INTEGER NOT NULL,
+    Priority           INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (TreatPlanNum, ProcNum)
+);
+CREATE TABLE IF NOT EXISTS proctp (
+    ProcTPNum       INTEGER PRIMARY KEY,
+    TreatPlanNum    INTEGER NOT NULL,
+    PatNum          INTEGER NOT NULL,
+    ProcNumOrig     INTEGER NOT NULL,
+    ItemOrder       INTEGER NOT NULL,
+    Priority        INTEGER NOT NULL DEFAULT 0,
+    ToothNumTP      TEXT NOT NULL DEFAULT '',
+    Surf            TEXT NOT NULL DEFAULT '',
+    ProcCode        TEXT NOT NULL,
+    Descript        TEXT NOT NULL,
+    FeeAmt          REAL NOT NULL,
+    PriInsAmt       REAL NOT NULL DEFAULT 0,
+    SecInsAmt       REAL NOT NULL DEFAULT 0,
+    PatAmt          REAL NOT NULL DEFAULT 0,
+    Discount        REAL NOT NULL DEFAULT 0,
+    ProcAbbr        TEXT NOT NULL DEFAULT '',
+    SecUserNumEntry INTEGER NOT NULL DEFAULT 0,
+    SecDateEntry    TEXT NOT NULL,
+    SecDateTEdit    TEXT NOT NULL,
+    ProvNum         INTEGER NOT NULL DEFAULT 0,
+    DateTP          TEXT NOT NULL,
+    ClinicNum       INTEGER NOT NULL DEFAULT 0
+);";
+
+/// The treatment schema and demo data, seeded once under this name.
+pub const TABLE: Table = Table {
+    name: "treatment",
+    schema: SCHEMA,
+    seed,
+};
 
 pub const JANE_ACTIVE_PLAN: i64 = 101;
 pub const JANE_INACTIVE_PLAN: i64 = 102;

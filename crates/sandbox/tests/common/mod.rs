@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use chairside_sandbox::{app, AppState, Config};
 use http_body_util::BodyExt;
-use std::path::{Path, PathBuf};
 use tower::ServiceExt;
 
 pub const DEV_KEY: &str = "chairside-demo-dev";
@@ -132,32 +131,4 @@ pub fn sorted_keys(value: &serde_json::Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().expect("an object").keys().cloned().collect();
     keys.sort();
     keys
-}
-
-/// A uniquely named temporary folder, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(label: &str) -> TempDir {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "chairside-sandbox-test-{label}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -2,12 +2,12 @@
 //! code's text (`procCode`, `descript`) and its provider's abbreviation (`provAbbr`), joined
 //! in at answer time, and the server's clock (`serverDateTime`).
 
-use super::{path_number, priority_label, with_db};
+use super::priority_label;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Params;
+use crate::extract::{Params, PathNum};
 use crate::state::AppState;
 use crate::text::server_date_time;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use opendental::treatment::ProcedureLog;
@@ -70,7 +70,7 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<V
     sql.push_str(" ORDER BY p.ProcNum LIMIT ? OFFSET ?");
     args.extend([Value::Integer(paging.limit), Value::Integer(paging.offset)]);
     let now = server_date_time();
-    let procedures = with_db(&state, |conn| {
+    let procedures = state.db.with_db(|conn| {
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |row| procedure_from_row(row, &now))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -79,10 +79,9 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<V
 }
 
 /// ProcedureLogs GET (single).
-async fn single(State(state): State<AppState>, Path(raw): Path<String>) -> ApiResult<Json<ProcedureLog>> {
-    let proc_num = path_number(&raw, "ProcNum")?;
+async fn single(State(state): State<AppState>, PathNum(proc_num): PathNum) -> ApiResult<Json<ProcedureLog>> {
     let now = server_date_time();
-    let procedure = with_db(&state, |conn| {
+    let procedure = state.db.with_db(|conn| {
         conn.query_row(&format!("{} WHERE p.ProcNum = ?1", select()), [proc_num], |row| {
             procedure_from_row(row, &now)
         })

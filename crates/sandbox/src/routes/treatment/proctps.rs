@@ -1,7 +1,7 @@
 //! ProcTPs GET (apiproctps.md): the frozen copies of procedures on a Saved plan, with the
 //! insurance estimates of the day it was saved, in the plan's own order (ItemOrder).
 
-use super::{find_plan, priority_label, required_plan_num, with_db};
+use super::{find_plan, priority_label, required_plan_num};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
 async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<Vec<ProcTp>>> {
     let paging = params.paging()?;
     let treat_plan_num = required_plan_num(&params)?;
-    let items = with_db(&state, |conn| {
+    let items = state.db.with_db(|conn| {
         let plan = find_plan(conn, treat_plan_num)?;
         if !plan.is_saved() {
             return Err(ApiError::bad_request(format!(

@@ -2,11 +2,11 @@
 //! Active or Inactive plan, and at what priority. Saved plans keep ProcTPs instead, so they
 //! are refused here with a pointer to the right page.
 
-use super::{check_priority, find_plan, path_number, priority_label, required_plan_num, with_db, Plan};
+use super::{check_priority, find_plan, priority_label, required_plan_num, Plan};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Params};
+use crate::extract::{ApiJson, Params, PathNum};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -38,7 +38,7 @@ fn refuse_saved(plan: &Plan) -> ApiResult<()> {
 async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<Vec<TreatPlanAttach>>> {
     let paging = params.paging()?;
     let treat_plan_num = required_plan_num(&params)?;
-    let attaches = with_db(&state, |conn| {
+    let attaches = state.db.with_db(|conn| {
         refuse_saved(&find_plan(conn, treat_plan_num)?)?;
         let sql = format!(
             "{} WHERE a.TreatPlanNum = ?1 ORDER BY a.TreatPlanAttachNum LIMIT ?2 OFFSET ?3",
@@ -101,7 +101,7 @@ async fn create(
     let proc_num = body
         .proc_num
         .ok_or_else(|| ApiError::bad_request("ProcNum is required."))?;
-    let attach = with_db(&state, |conn| {
+    let attach = state.db.with_db(|conn| {
         let plan = find_plan(conn, treat_plan_num)?;
         let (pat_num, proc_status): (i64, String) = conn
             .query_row(
@@ -122,11 +122,7 @@ async fn create(
         }
         // Treatment Plan module: "Only procedures with a Treatment Planned (TP) status can be
         // on an active plan"; inactive plans may also hold TPi ones.
-        let allowed: &[&str] = if plan.status == "Active" {
-            &["TP"]
-        } else {
-            &["TP", "TPi"]
-        };
+        let allowed = plan.status.attachable_proc_statuses();
         if !allowed.contains(&proc_status.as_str()) {
             return Err(ApiError::bad_request(format!(
                 "The procedure's ProcStatus is {proc_status}. Only treatment-planned procedures ({}) can be attached \
@@ -166,11 +162,10 @@ struct PriorityBody {
 /// TreatPlanAttaches PUT: changes the Priority and nothing else.
 async fn update(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    PathNum(num): PathNum,
     ApiJson(body): ApiJson<PriorityBody>,
 ) -> ApiResult<Json<TreatPlanAttach>> {
-    let num = path_number(&raw, "TreatPlanAttachNum")?;
-    let attach = with_db(&state, |conn| {
+    let attach = state.db.with_db(|conn| {
         find_attach(conn, num)?;
         let priority = body
             .priority

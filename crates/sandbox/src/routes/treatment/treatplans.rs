@@ -1,14 +1,13 @@
 //! TreatPlans GET (apitreatplans.md): a patient's plans, or every plan edited since a time,
 //! ordered by TreatPlanNum.
 
-use super::with_db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use opendental::treatment::TreatPlan;
+use opendental::treatment::{TpStatus, TreatPlan};
 use rusqlite::types::Value;
 use rusqlite::Row;
 
@@ -16,23 +15,25 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/treatplans", get(list))
 }
 
-/// The TPStatus values the page documents.
-const TP_STATUSES: [&str; 3] = ["Saved", "Active", "Inactive"];
-
 async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Json<Vec<TreatPlan>>> {
     let paging = params.paging()?;
     let pat_num = params.int("PatNum")?;
     // Matched as ASP.NET reads an enumeration: any case, answered in the canonical one.
     let status = match params.text("TPStatus") {
         None => None,
-        Some(s) => Some(TP_STATUSES.iter().find(|t| t.eq_ignore_ascii_case(s)).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "TPStatus must be \"Saved\", \"Active\" or \"Inactive\", not \"{s}\"."
-            ))
-        })?),
+        Some(s) => Some(
+            TpStatus::KNOWN
+                .into_iter()
+                .find(|t| t.as_str().eq_ignore_ascii_case(s))
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "TPStatus must be \"Saved\", \"Active\" or \"Inactive\", not \"{s}\"."
+                    ))
+                })?,
+        ),
     };
     let edited_after = params.date_time("SecDateTEdit")?.map(str::to_owned);
-    let plans = with_db(&state, |conn| {
+    let plans = state.db.with_db(|conn| {
         if let Some(pat_num) = pat_num {
             let known: bool = conn.query_row(
                 "SELECT EXISTS(SELECT 1 FROM patient WHERE PatNum = ?1 AND PatStatus <> 'Deleted')",
@@ -79,7 +80,7 @@ fn plan_from_row(row: &Row) -> rusqlite::Result<TreatPlan> {
         sig_is_topaz: false,
         respons_party: 0,
         doc_num: 0,
-        tp_status: row.get("TPStatus")?,
+        tp_status: TpStatus::from(row.get::<_, String>("TPStatus")?),
         sec_user_num_entry: row.get("SecUserNumEntry")?,
         sec_date_entry: row.get("SecDateEntry")?,
         sec_date_t_edit: row.get("SecDateTEdit")?,

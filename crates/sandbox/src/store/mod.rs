@@ -1,0 +1,3 @@
+//! What several resources' routes share about their stored rows, kept apart from HTTP.
+
+pub mod documents;
