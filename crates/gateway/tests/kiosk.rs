@@ -689,7 +689,10 @@ async fn a_retake_leaves_one_document_for_the_step_and_oversized_photos_are_refu
         tablet.photo(id, "photoId", "key-take-0000001", &first).await.status,
         201
     );
-    assert!(!gw.state.thumbnails.is_kept(JANE), "a kiosk photo forgets her thumbnails");
+    assert!(
+        !gw.state.thumbnails.is_kept(JANE),
+        "a kiosk photo forgets her thumbnails"
+    );
     assert_eq!(staff.get(&thumbnails).await.status, 200);
     assert_eq!(
         tablet.photo(id, "photoId", "key-take-0000002", &second).await.status,
