@@ -119,7 +119,11 @@ impl Machine {
                     }
                 }
             }
-            Event::Gone { intake } if self.is_current(&intake) => self.end(EndReason::Ended, false, now, &mut fx),
+            // The visit finished here: a late 410 (a call that lost the race with "finish")
+            // must not turn the thank-you into "This visit has ended".
+            Event::Gone { intake } if self.is_current(&intake) && self.screen != Screen::Done => {
+                self.end(EndReason::Ended, false, now, &mut fx)
+            }
             Event::Finished if self.screen == Screen::Done => {
                 self.forget(&mut fx);
                 self.screen = Screen::Waiting;

@@ -401,6 +401,17 @@ fn the_thank_you_resets_itself_when_left_alone_without_abandoning() {
 }
 
 #[test]
+fn a_late_410_after_finishing_keeps_the_thank_you() {
+    let mut m = confirmed();
+    m.handle(Event::Skip, 0.0);
+    m.handle(Event::Skip, 0.0);
+    assert_eq!(m.screen, Screen::Done);
+    // The last skip's own answer can arrive after "finish" ended the visit.
+    assert!(m.handle(Event::Gone { intake: "a".into() }, 0.0).is_empty());
+    assert_eq!(m.screen, Screen::Done);
+}
+
+#[test]
 fn staff_ending_the_intake_or_a_410_forgets_the_patient() {
     let mut m = confirmed();
     m.handle(Event::PhotoTaken { key: "k".into() }, 0.0);

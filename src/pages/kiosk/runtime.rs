@@ -2,7 +2,7 @@
 //! photos in memory, the event stream, the page's language, the service worker. Views send
 //! events through [`Kiosk::send`] and read the machine; nothing here decides anything.
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -36,6 +36,10 @@ pub struct Kiosk {
     /// Bytes sent of the photo on its way, and its size.
     pub progress: RwSignal<Option<(f64, f64)>>,
     stream: StoredValue<Option<Stream>, LocalStorage>,
+    /// Skip, finish, abandon and "still here" reach the gateway one at a time, in the order
+    /// the machine decided them: a skip overtaken by "finish" would get 410 and never be seen
+    /// by staff.
+    control: StoredValue<Arc<futures::lock::Mutex<()>>, LocalStorage>,
 }
 
 struct Photo {
@@ -63,6 +67,7 @@ impl Kiosk {
             photos: StoredValue::new_local(HashMap::new()),
             progress: RwSignal::new(None),
             stream: StoredValue::new_local(None),
+            control: StoredValue::new_local(Arc::new(futures::lock::Mutex::new(()))),
         }
     }
 
@@ -147,23 +152,32 @@ impl Kiosk {
                 sleep_ms(ms).await;
                 self.send(Event::RetryDue { intake, step, key });
             }),
-            Effect::SkipStep { intake, kind } => {
-                spawn_local(async move { self.after(&intake, api::skip_step(&intake, kind).await) })
-            }
+            Effect::SkipStep { intake, kind } => spawn_local(async move {
+                let _turn = self.control_turn().await;
+                self.after(&intake, api::skip_step(&intake, kind).await)
+            }),
             Effect::Finish { intake } => spawn_local(async move {
+                let _turn = self.control_turn().await;
                 let _ = api::finish(&intake).await;
             }),
             Effect::Abandon { intake } => spawn_local(async move {
+                let _turn = self.control_turn().await;
                 let _ = api::abandon(&intake).await;
             }),
-            Effect::Activity { intake } => {
-                spawn_local(async move { self.after(&intake, api::activity(&intake).await) })
-            }
+            Effect::Activity { intake } => spawn_local(async move {
+                let _turn = self.control_turn().await;
+                self.after(&intake, api::activity(&intake).await)
+            }),
             Effect::DropPhoto(index) => self.drop_photo(index),
             Effect::ForgetPatient => self.forget(),
             Effect::LeaveKioskMode => spawn_local(leave_kiosk_mode()),
             Effect::Reconnect => reload(),
         }
+    }
+
+    /// This call's turn among the control calls (taken in the order the tasks start).
+    async fn control_turn(self) -> futures::lock::OwnedMutexGuard<()> {
+        self.control.get_value().lock_owned().await
     }
 
     /// A kiosk call's failure that matters to the machine.
