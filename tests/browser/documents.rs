@@ -396,7 +396,7 @@ async fn a_document_can_be_added_by_url() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_documents_screen_with_thumbnails_needs_four_requests_cold_and_one_warm() {
+async fn a_documents_screen_needs_two_requests_cold_and_one_warm_plus_session_data_and_mount_tiles() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
     // Ready once the thumbnails have arrived and the mount's tile is painted.
@@ -421,6 +421,22 @@ async fn the_documents_screen_with_thumbnails_needs_four_requests_cold_and_one_w
         warm,
         ["GET /documents"],
         "image categories cached by the app; thumbnails and the tile by the gateway"
+    );
+    // Another patient in the same session, with no mount: the listing and one Thumbnails call.
+    let (cold, warm) = b
+        .requests_to_open_in_app(
+            chairside_sandbox::seed::patients::OBRIEN_SEAN,
+            "/documents",
+            ".documents-list[data-thumbnails=ready]",
+        )
+        .await;
+    assert_eq!(
+        (cold, warm),
+        (
+            vec!["GET /documents".to_owned(), "POST /documents/Thumbnails".to_owned()],
+            vec!["GET /documents".to_owned()]
+        ),
+        "a documents screen: two requests cold, one warm"
     );
     b.close().await;
 }

@@ -385,6 +385,20 @@ impl Browser {
     /// gateway a screen's requests run side by side and reach Open Dental in either order.
     pub async fn requests_to_open(&self, pat_num: i64, tab: &str, ready: &str) -> (Vec<String>, Vec<String>) {
         self.goto(&format!("/patients/{pat_num}")).await;
+        self.requests_to_open_in_app(pat_num, tab, ready).await
+    }
+
+    /// As `requests_to_open`, but reaching the patient inside the running app (as a link
+    /// does), so what the app keeps for the session stays kept.
+    pub async fn requests_to_open_in_app(&self, pat_num: i64, tab: &str, ready: &str) -> (Vec<String>, Vec<String>) {
+        if self.path().await != format!("/patients/{pat_num}") {
+            self.script(&format!(
+                "history.pushState(null, '', '/patients/{pat_num}'); \
+                 window.dispatchEvent(new PopStateEvent('popstate'));"
+            ))
+            .await;
+            self.wait_for_path(&format!("/patients/{pat_num}")).await;
+        }
         self.wait_for_text(".summary", "Address").await;
         let mut rounds = Vec::new();
         for _ in 0..2 {
