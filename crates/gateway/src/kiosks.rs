@@ -739,15 +739,27 @@ pub(crate) fn event_stream<G: Send + 'static>(
 
 /// GET /gateway/v1/intakes/{id}/events: the intake's status now and on every change; ends
 /// after the intake ends.
+/// The stream asks after the staff session before each status, so a panel left open after
+/// sign-out (or the session's end) hears nothing more about the patient.
 pub async fn intake_events(
     State(state): State<GatewayState>,
+    Extension(client): Extension<ClientInfo>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, GatewayError> {
     state
         .intakes
         .get(&id, state.clock.now())
         .ok_or_else(|| no_intake(&id))?;
+    let token = crate::auth::token_from(&headers, client.https).unwrap_or_default();
     let sse = event_stream(state, (), move |state| {
+        if state.sessions.get(&token, state.clock.now(), false).is_none() {
+            return (
+                Event::default().event("signed-out").data("{}"),
+                "signed-out".into(),
+                true,
+            );
+        }
         match state.intakes.get(&id, state.clock.now()) {
             Some(intake) => {
                 let json = serde_json::to_string(&intake.status()).expect("a status serializes");

@@ -544,6 +544,35 @@ async fn the_desk_sends_a_patient_the_tablet_shows_her_within_two_seconds_and_he
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_staff_panel_left_open_after_sign_out_hears_nothing_more_of_the_patient() {
+    let (_sandbox, gw, _dir) = sandbox_and_gateway().await;
+    let staff = Device::signed_in(&gw).await;
+    let (tablet, kiosk) = Device::kiosk(&gw, "Tablet").await;
+    let id = send_intake(&staff, kiosk["id"].as_i64().unwrap(), JANE).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut watching = staff.events(&format!("/gateway/v1/intakes/{id}/events")).await;
+    watching
+        .until(Duration::from_secs(2), |_, v| v["state"] == "waiting")
+        .await;
+    assert_eq!(staff.send("POST", "/gateway/v1/sign-out", json!({})).await.status, 204);
+    confirm(&tablet, &id).await;
+    let heard = watching
+        .until(Duration::from_secs(2), |name, _| name == "signed-out")
+        .await;
+    assert_eq!(
+        heard,
+        [("signed-out".to_owned(), "{}".to_owned())],
+        "no status after sign-out"
+    );
+    assert!(
+        watching.next(Duration::from_millis(300)).await.is_none(),
+        "and the stream ends"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn three_wrong_birthdates_lock_the_visit_and_staff_see_it() {
     let (_sandbox, gw, _dir) = sandbox_and_gateway().await;
     let staff = Device::signed_in(&gw).await;
