@@ -8,52 +8,33 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
+use crate::cookies::CookieKind;
 use crate::error::GatewayError;
 use crate::security::ClientInfo;
 use crate::sessions::Session;
 use crate::state::GatewayState;
 use crate::throttle::QueuePosition;
 
-/// Over HTTPS the cookie is `__Host-` prefixed: the browser then insists on Secure, Path=/
-/// and no Domain, so no other host or plain-HTTP page can set or read it.
 pub const SECURE_COOKIE: &str = "__Host-chairside-session";
 pub const PLAIN_COOKIE: &str = "chairside-session";
-
-fn cookie_name(https: bool) -> &'static str {
-    if https {
-        SECURE_COOKIE
-    } else {
-        PLAIN_COOKIE
-    }
-}
+/// The staff session's cookie: kept as long as the browser runs (the gateway ends sessions).
+const SESSION: CookieKind = CookieKind {
+    secure_name: SECURE_COOKIE,
+    plain_name: PLAIN_COOKIE,
+    max_age: None,
+};
 
 pub fn session_cookie(token: &str, https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
-        cookie_name(https)
-    )
+    SESSION.set(token, https)
 }
 
 pub(crate) fn clearing_cookie(https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
-        cookie_name(https)
-    )
+    SESSION.clear(https)
 }
 
 /// The session token the browser sent, if any.
 pub fn token_from(headers: &HeaderMap, https: bool) -> Option<String> {
-    let wanted = cookie_name(https);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == wanted && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
+    SESSION.read(headers, https)
 }
 
 #[derive(Serialize)]

@@ -21,6 +21,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditRow;
+use crate::cookies::CookieKind;
 use crate::db::Db;
 use crate::error::GatewayError;
 use crate::incoming::Incoming;
@@ -40,40 +41,23 @@ const COOKIE_MAX_AGE: u64 = 34_560_000;
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-fn cookie_name(https: bool) -> &'static str {
-    if https {
-        SECURE_COOKIE
-    } else {
-        PLAIN_COOKIE
-    }
-}
+/// The kiosk credential's cookie.
+const KIOSK: CookieKind = CookieKind {
+    secure_name: SECURE_COOKIE,
+    plain_name: PLAIN_COOKIE,
+    max_age: Some(COOKIE_MAX_AGE),
+};
 
 pub fn kiosk_cookie(token: &str, https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={COOKIE_MAX_AGE}{secure}",
-        cookie_name(https)
-    )
+    KIOSK.set(token, https)
 }
 
 pub fn clearing_kiosk_cookie(https: bool) -> String {
-    let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
-        cookie_name(https)
-    )
+    KIOSK.clear(https)
 }
 
 fn token_from(headers: &HeaderMap, https: bool) -> Option<String> {
-    let wanted = cookie_name(https);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == wanted && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
+    KIOSK.read(headers, https)
 }
 
 /// A paired (not revoked) kiosk.

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 pub mod cascade;
 pub mod config;
+pub mod cookies;
 pub mod db;
 pub mod error;
 pub mod files_site;
