@@ -464,6 +464,9 @@ fn oversized_rotated_jpeg() -> Vec<u8> {
     out
 }
 
+/// The newest document file, leaving out the `Thumbnails` folders where Open Dental caches
+/// the 100×100 copies (the documents screen asks for thumbnails after an upload, so one can be
+/// newer than the upload itself).
 fn newest_file(dir: &std::path::Path) -> std::path::PathBuf {
     let mut newest: Option<(std::time::SystemTime, std::path::PathBuf)> = None;
     let mut stack = vec![dir.to_path_buf()];
@@ -471,7 +474,9 @@ fn newest_file(dir: &std::path::Path) -> std::path::PathBuf {
         for entry in std::fs::read_dir(&d).unwrap().flatten() {
             let path = entry.path();
             if path.is_dir() {
-                stack.push(path);
+                if !path.ends_with("Thumbnails") {
+                    stack.push(path);
+                }
             } else {
                 let modified = entry.metadata().unwrap().modified().unwrap();
                 if newest.as_ref().is_none_or(|(t, _)| modified > *t) {
