@@ -12,7 +12,7 @@ use crate::{
     gateway,
     pages::{
         documents::DocumentsPage,
-        kiosk::{controlled_by_service_worker, KioskApp, KiosksPage},
+        kiosk::KiosksPage,
         patient::{PatientLayout, PatientSummary},
         patient_search::{PatientSearchPage, SearchState},
         settings::SettingsPage,
@@ -27,20 +27,15 @@ use crate::{
 enum Start {
     Direct,
     Gateway(gateway::SessionBody),
-    /// A paired kiosk: only the kiosk, never the staff sign-in. `None`: loaded from the
-    /// service worker's shell without the network (only a kiosk registers one).
-    Kiosk(Option<crate::kiosk::model::KioskRef>),
+    /// A paired kiosk: it runs the kiosk app (`/kiosk/`), never the staff sign-in.
+    Kiosk,
 }
 
 async fn start() -> Start {
     match gateway::detect_reachable().await {
-        Some(gateway::Mode::Gateway(session)) => match session.kiosk.clone() {
-            Some(kiosk) => Start::Kiosk(Some(kiosk)),
-            None => Start::Gateway(session),
-        },
-        Some(gateway::Mode::Direct) => Start::Direct,
-        None if controlled_by_service_worker() => Start::Kiosk(None),
-        None => Start::Direct,
+        Some(gateway::Mode::Gateway(session)) if session.kiosk.is_some() => Start::Kiosk,
+        Some(gateway::Mode::Gateway(session)) => Start::Gateway(session),
+        Some(gateway::Mode::Direct) | None => Start::Direct,
     }
 }
 
@@ -53,13 +48,22 @@ pub fn App() -> impl IntoView {
     move || match mode.get() {
         None => view! { <p class="startup" role="status">"Loading…"</p> }.into_any(),
         Some(Start::Direct) => view! { <Shell mode=Mode::Direct /> }.into_any(),
-        Some(Start::Kiosk(kiosk)) => view! { <KioskApp kiosk /> }.into_any(),
+        Some(Start::Kiosk) => {
+            go_to_kiosk();
+            view! { <p class="startup" role="status">"Opening the kiosk…"</p> }.into_any()
+        }
         Some(Start::Gateway(session)) => view! {
             <GatewayApp session>
                 <Shell mode=Mode::Gateway />
             </GatewayApp>
         }
         .into_any(),
+    }
+}
+
+fn go_to_kiosk() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(crate::KIOSK_HOME);
     }
 }
 

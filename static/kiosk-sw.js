@@ -1,13 +1,13 @@
 // The kiosk's service worker (registered only on a paired kiosk): it keeps the app shell so a
 // reload while the Wi-Fi is down still shows the kiosk ("Waiting for the network").
 //
-// It caches only the app's own files: index.html and what it links (Trunk's hashed JS and
-// WebAssembly, the CSS, the start-up script, the icons). Never /api/ or /gateway/: no answer
-// about a patient, an intake or a session is ever stored. Pages are fetched network first, so
+// It caches only the kiosk app's own files (all under /kiosk/): its index.html and what it
+// links (Trunk's hashed JS and WebAssembly, the CSS, the start-up script, the icons). Never
+// /api/ or /gateway/: no answer about a patient, an intake or a session is ever stored. Pages are fetched network first, so
 // a reachable gateway always serves the current app; hashed files never change under a name.
 
 const CACHE = 'chairside-kiosk-shell-v1';
-const SHELL = '/index.html';
+const SHELL = '/kiosk/index.html';
 
 function isAppFile(url) {
   return url.origin === self.location.origin &&
@@ -18,7 +18,7 @@ function isAppFile(url) {
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    const page = await fetch('/kiosk', { cache: 'no-store', credentials: 'omit' });
+    const page = await fetch('/kiosk/', { cache: 'no-store', credentials: 'omit' });
     if (!page.ok) throw new Error('the app shell did not load: HTTP ' + page.status);
     const html = await page.clone().text();
     await cache.put(SHELL, page);

@@ -59,7 +59,7 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
     assert!(
         dir.join("index.html").exists(),
-        "the built app is missing at {}: run `trunk build --release` first (scripts/test does)",
+        "the built app is missing at {}: run scripts/build-app first (scripts/test does)",
         dir.display()
     );
     dir

@@ -50,10 +50,22 @@ pub(crate) async fn set_up_kiosk(b: &Browser, idle_seconds: u32) -> Session {
     tablet
         .wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
         .await;
-    assert_eq!(tablet.path().await, "/kiosk");
+    assert_eq!(tablet.path().await, "/kiosk/");
     assert!(
         tablet.client.find(Locator::Css("#sign-out")).await.is_err(),
         "no staff screen on the kiosk"
+    );
+    // The kiosk runs its own, smaller app: this page loaded the kiosk's wasm and not the staff's.
+    let wasm = tablet
+        .script(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+               .filter(p => p.endsWith('.wasm'))",
+        )
+        .await;
+    let wasm: Vec<String> = serde_json::from_value(wasm).unwrap();
+    assert!(
+        wasm.len() == 1 && wasm[0].starts_with("/kiosk/chairside-kiosk-"),
+        "{wasm:?}"
     );
     assert_eq!(
         status_of(&tablet, "/api/v1/patients/1").await,
@@ -384,10 +396,10 @@ async fn an_idle_intake_warns_can_be_extended_and_then_resets_leaving_nothing() 
         .await
         .unwrap();
     assert_eq!(revoked, json!("revoked"), "the photo's object URL was revoked");
-    assert_eq!(tablet.path().await, "/kiosk");
+    assert_eq!(tablet.path().await, "/kiosk/");
     tablet.client.back().await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(tablet.path().await, "/kiosk", "back stays at the kiosk");
+    assert_eq!(tablet.path().await, "/kiosk/", "back stays at the kiosk");
     assert_eq!(patient_traces(&tablet, &["Jane"]).await, Vec::<String>::new());
     tablet.client.refresh().await.unwrap();
     tablet
@@ -408,7 +420,7 @@ async fn leaving_kiosk_mode_needs_a_staff_sign_in() {
     tablet.fill("#kiosk-exit-password", "not the password").await;
     tablet.find("#kiosk-exit-submit").await.click().await.unwrap();
     tablet.wait_for_text("#kiosk-exit-error", "not right").await;
-    assert_eq!(tablet.path().await, "/kiosk");
+    assert_eq!(tablet.path().await, "/kiosk/");
     assert_eq!(status_of(&tablet, "/gateway/v1/kiosk").await, 200, "still a kiosk");
     tablet.fill("#kiosk-exit-password", STAFF_PASSWORD).await;
     tablet.find("#kiosk-exit-submit").await.click().await.unwrap();
@@ -482,16 +494,23 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
     let b = Browser::start().await;
     b.goto("/").await;
     b.find("#sign-in").await;
-    // Linked from the page, served by the gateway and revalidated (not cached for a year).
-    let linked = b
+    assert_eq!(
+        b.script("return document.querySelector('link[rel=manifest]')").await,
+        json!(null),
+        "the staff app is not the installable kiosk"
+    );
+    let tablet = set_up_kiosk(&b, 90).await;
+    // The kiosk app's own page links the manifest; manifest and worker are served and
+    // revalidated (not cached for a year).
+    let linked = tablet
         .script("return document.querySelector('link[rel=manifest]').getAttribute('href')")
         .await;
-    assert_eq!(linked, json!("/manifest.webmanifest"));
-    let headers = b
+    assert_eq!(linked, json!("/kiosk/manifest.webmanifest"));
+    let headers = tablet
         .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             Promise.all(['/manifest.webmanifest', '/kiosk-sw.js'].map(p => fetch(p).then(r =>
+             Promise.all(['/kiosk/manifest.webmanifest', '/kiosk/kiosk-sw.js'].map(p => fetch(p).then(r =>
                [r.status, r.headers.get('cache-control'), r.headers.get('content-type')]))).then(done);",
             vec![],
         )
@@ -505,16 +524,22 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
         "a service worker must never be stuck in a cache"
     );
     assert!(headers[1][2].as_str().unwrap().starts_with("text/javascript"));
-    let manifest = fetch_json(&b, "/manifest.webmanifest").await;
-    assert_eq!(manifest["start_url"], "/kiosk");
+    let manifest = fetch_json(&tablet, "/kiosk/manifest.webmanifest").await;
+    assert_eq!(manifest["start_url"], "/kiosk/");
+    assert_eq!(manifest["scope"], "/kiosk/");
     assert_eq!(manifest["display"], "fullscreen");
     assert!(manifest["icons"].as_array().unwrap().len() >= 2);
-    let tablet = set_up_kiosk(&b, 90).await;
+    // A kiosk that opens a staff address is taken back to the kiosk.
+    tablet.goto("/patients").await;
+    tablet
+        .wait_for_text("#kiosk-title", "Please hand this tablet to the front desk.")
+        .await;
+    assert_eq!(tablet.path().await, "/kiosk/");
     // Registered on the kiosk only, and controlling it once active.
     let wait_active = "const done = arguments[arguments.length - 1];
          navigator.serviceWorker.ready.then(r => done(r.active ? r.active.scriptURL : null));";
     let script = tablet.client.execute_async(wait_active, vec![]).await.unwrap();
-    assert!(script.as_str().unwrap().ends_with("/kiosk-sw.js"), "{script}");
+    assert!(script.as_str().unwrap().ends_with("/kiosk/kiosk-sw.js"), "{script}");
     let desk_workers = b
         .client
         .execute_async(
@@ -539,13 +564,11 @@ async fn the_kiosk_is_installable_and_its_shell_survives_a_reload_without_the_ne
         .await
         .unwrap();
     let cached: Vec<String> = serde_json::from_value(cached).unwrap();
-    assert!(cached.contains(&"/index.html".to_owned()), "{cached:?}");
+    assert!(cached.contains(&"/kiosk/index.html".to_owned()), "{cached:?}");
     assert!(cached.iter().any(|p| p.ends_with("_bg.wasm")), "{cached:?}");
     assert!(
-        cached
-            .iter()
-            .all(|p| !p.starts_with("/api/") && !p.starts_with("/gateway/")),
-        "only the app's own files: {cached:?}"
+        cached.iter().all(|p| p.starts_with("/kiosk/")),
+        "only the kiosk app's own files: {cached:?}"
     );
     // Reloads so the service worker controls the page, then the Wi-Fi drops and it reloads.
     tablet.client.refresh().await.unwrap();

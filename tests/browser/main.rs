@@ -1,5 +1,5 @@
 //! Browser tests: the real built app in headless Chromium against the sandbox. Each test gets
-//! its own sandbox, browser and profile. Run by scripts/test after `trunk build --release`.
+//! its own sandbox, browser and profile. Run by scripts/test after scripts/build-app.
 
 mod bench;
 mod documents;

@@ -139,10 +139,11 @@ impl AppFiles {
         if dir.is_dir() {
             collect(dir, dir, &mut files)?;
         }
-        let hashes = files
-            .get("index.html")
-            .map(|a: &Asset| inline_script_hashes(&String::from_utf8_lossy(&a.raw)))
-            .unwrap_or_default();
+        let hashes: Vec<String> = [STAFF_PAGE, KIOSK_PAGE]
+            .iter()
+            .filter_map(|page| files.get(*page))
+            .flat_map(|a: &Asset| inline_script_hashes(&String::from_utf8_lossy(&a.raw)))
+            .collect();
         Ok(AppFiles {
             files,
             content_security_policy: content_security_policy(&hashes),
@@ -150,17 +151,18 @@ impl AppFiles {
     }
 
     pub fn has_index(&self) -> bool {
-        self.files.contains_key("index.html")
+        self.files.contains_key(STAFF_PAGE)
     }
 
-    /// The answer for GET `path`: a file, or index.html for the app's own routes.
+    /// The answer for GET `path`: a file, or the page of the app whose route it is.
     pub fn respond(&self, path: &str, request: &HeaderMap) -> Response {
         let name = path.trim_start_matches('/');
         let last = name.rsplit('/').next().unwrap_or_default();
         let asset = match self.files.get(name) {
             Some(asset) => asset,
-            // Client-side routes (/patients/48/documents) have no extension: the app handles them.
-            None if !last.contains('.') => match self.files.get("index.html") {
+            // Client-side routes (/patients/48/documents, /kiosk/) have no extension: the app
+            // they belong to handles them.
+            None if !last.contains('.') => match self.files.get(page_for_route(name)) {
                 Some(index) => index,
                 None => return not_built(),
             },
@@ -174,6 +176,18 @@ impl AppFiles {
             }
         };
         asset.respond(request)
+    }
+}
+
+/// The staff app's page, and the kiosk app's (a separate, smaller build under /kiosk/).
+const STAFF_PAGE: &str = "index.html";
+const KIOSK_PAGE: &str = "kiosk/index.html";
+
+fn page_for_route(name: &str) -> &'static str {
+    if name == "kiosk" || name.starts_with("kiosk/") {
+        KIOSK_PAGE
+    } else {
+        STAFF_PAGE
     }
 }
 
@@ -296,6 +310,10 @@ mod tests {
         let expected =
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/a.js';\ninit();"));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+        assert_eq!(page_for_route("kiosk/"), KIOSK_PAGE);
+        assert_eq!(page_for_route("kiosk"), KIOSK_PAGE);
+        assert_eq!(page_for_route("kiosks"), STAFF_PAGE, "the staff Kiosks page");
+        assert_eq!(page_for_route("patients/48"), STAFF_PAGE);
         let csp = content_security_policy(&hashes);
         assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-inline"));

@@ -1,4 +1,5 @@
-//! Serving the built web app at "/" as a single-page app: files as they are, and index.html
+//! Serving the built web app at "/" as a single-page app: files as they are (the precompressed
+//! `.br` / `.gz` copies scripts/build-app writes, when the browser accepts them), and index.html
 //! for any other path so deep links such as /patients/12 load the app, which then routes.
 
 use crate::error::plain_text;
@@ -19,6 +20,8 @@ pub fn web_app(app_dir: Option<&Path>) -> Router {
             let index = dir.join("index.html");
             let deep_link = move |method: Method, uri: Uri| async move { serve_index(&index, &method, &uri).await };
             let files = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
                 .call_fallback_on_method_not_allowed(true)
                 .fallback(deep_link.into_service());
             Router::new().fallback_service(files)

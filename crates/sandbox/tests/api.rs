@@ -664,3 +664,49 @@ async fn the_app_is_served_with_deep_links_falling_back_to_index_html() {
     assert_eq!(get(&app, "/api/v1/patients/12").await.status, StatusCode::OK);
     get(&app, "/api/v1/nothing").await.assert_failure(404);
 }
+
+#[tokio::test]
+async fn the_app_is_served_precompressed_to_browsers_that_accept_it() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let dist = TempDir::new("dist");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Chairside</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app-123_bg.wasm"), b"the wasm, raw").unwrap();
+    std::fs::write(dist.path().join("app-123_bg.wasm.br"), b"the wasm, brotli").unwrap();
+    std::fs::write(dist.path().join("app-123_bg.wasm.gz"), b"the wasm, gzip").unwrap();
+    let (app, _) = test_app_with(Config {
+        app_dir: Some(dist.path().to_owned()),
+        ..Config::for_tests()
+    });
+    for (accept, coding, body) in [
+        (Some("gzip, deflate, br"), Some("br"), "the wasm, brotli"),
+        (Some("gzip"), Some("gzip"), "the wasm, gzip"),
+        (None, None, "the wasm, raw"),
+    ] {
+        let mut request = Request::get("/app-123_bg.wasm");
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT_ENCODING, accept);
+        }
+        let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+        let encoding = response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(encoding.as_deref(), coding, "{accept:?}");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/wasm",
+            "the type of the file, not of its compression"
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(bytes, body.as_bytes(), "{accept:?}");
+    }
+}

@@ -164,7 +164,7 @@ fn MakeThisDeviceAKiosk() -> impl IntoView {
                 // Nothing of the staff screens stays in memory: the kiosk starts afresh.
                 Ok(_) => {
                     if let Some(window) = web_sys::window() {
-                        let _ = window.location().replace("/kiosk");
+                        let _ = window.location().replace(crate::KIOSK_HOME);
                     }
                 }
                 Err(message) => {

@@ -16,15 +16,37 @@ mod staff_dialog;
 use leptos::prelude::*;
 
 pub use kiosks_page::KiosksPage;
-pub use runtime::controlled_by_service_worker;
 
 use crate::{
     components::focus_later,
     kiosk::{i18n::today, machine::Screen, model::KioskRef},
 };
-use runtime::Kiosk;
+use runtime::{controlled_by_service_worker, Kiosk};
 use screens::{Birthdate, Done, Ended, IdleWarning, Offline, PhotoStep, Waiting, Welcome};
 use staff_dialog::StaffDialog;
+
+/// The kiosk app's start: a paired device shows the kiosk; without the network, the shell its
+/// service worker kept waits for it (only a kiosk registers one); any other device is sent to
+/// the staff app.
+#[component]
+pub fn KioskStart() -> impl IntoView {
+    let kiosk = RwSignal::new(None::<Option<KioskRef>>);
+    leptos::task::spawn_local(async move {
+        match crate::gateway::detect_reachable().await {
+            Some(crate::gateway::Mode::Gateway(session)) if session.kiosk.is_some() => kiosk.set(Some(session.kiosk)),
+            None if controlled_by_service_worker() => kiosk.set(Some(None)),
+            _ => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().replace("/");
+                }
+            }
+        }
+    });
+    move || match kiosk.get() {
+        Some(kiosk) => view! { <KioskApp kiosk /> }.into_any(),
+        None => view! { <p class="startup" role="status">"Loading…"</p> }.into_any(),
+    }
+}
 
 /// The whole app on a paired device; `None`: started without the network (from the service
 /// worker's shell), waiting for it.

@@ -23,7 +23,7 @@ use crate::{
 /// face, small enough to send quickly over a waiting-room connection.
 pub const KIOSK_PHOTO_PX: f64 = 1600.0;
 /// The app shell's service worker (copied into dist by Trunk), registered only in kiosk mode.
-const SERVICE_WORKER: &str = "/kiosk-sw.js";
+const SERVICE_WORKER: &str = "/kiosk/kiosk-sw.js";
 
 /// The kiosk on this device: the machine, and the photos (with their object URLs) that exist
 /// only in memory, each until it arrives, is retaken or skipped, or the visit ends.
@@ -214,7 +214,7 @@ impl Kiosk {
         }
     }
 
-    /// Every photo and object URL dropped; the history entry says only /kiosk.
+    /// Every photo and object URL dropped; the history entry says only /kiosk/.
     fn forget(self) {
         self.photos.update_value(|photos| {
             for (_, photo) in photos.drain() {
@@ -294,7 +294,7 @@ impl Kiosk {
             window_event_listener(ev::input, move |_| self.send(Event::Touch)),
             window_event_listener(ev::online, move |_| self.send(Event::Online(true))),
             window_event_listener(ev::offline, move |_| self.send(Event::Online(false))),
-            // Whatever address was typed or gone back to, the kiosk stays at /kiosk.
+            // Whatever address was typed or gone back to, the kiosk stays at /kiosk/.
             window_event_listener(ev::popstate, |_| stay_at_kiosk_address()),
         ];
         stay_at_kiosk_address();
@@ -328,7 +328,7 @@ fn original_type(blob: &Blob) -> &'static str {
 pub fn stay_at_kiosk_address() {
     let Some(window) = web_sys::window() else { return };
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("/kiosk"));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(crate::KIOSK_HOME));
     }
 }
 
