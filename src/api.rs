@@ -23,7 +23,7 @@ use opendental::{
     upload_check, ApiError, Credentials,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
 use crate::{
@@ -282,7 +282,8 @@ impl Client {
     }
 
     /// POST Upload of `file`. The size limit is checked from the file's size before anything is
-    /// encoded; the body is built a slice at a time (see `files::encode_to_blob`) and sent with
+    /// encoded; the body is built by the browser's own base64 or a slice at a time in wasm (see
+    /// `files::encode_body`) and sent with
     /// XMLHttpRequest, because fetch reports no upload progress: `on_progress(sent, total)`.
     /// `idempotency_key` names the upload: the same for every try of it (see `idempotency_key`).
     pub async fn upload_document(
@@ -315,14 +316,14 @@ impl Client {
             Auth::Keys(_) => {
                 let queue = REQUEST_QUEUE.with(Rc::clone);
                 let _turn = queue.lock().await;
-                xhr_post(&url, &headers, &body, on_progress, cancel).await
+                xhr_post(&url, &headers, body.as_ref(), on_progress, cancel).await
             }
             // Signed out: the same Blob goes again after the next sign-in.
             Auth::Gateway => loop {
                 let sent_at = js_sys::Date::now();
                 let answer = {
                     let _on_the_wire = hub::sent(sent_at);
-                    xhr_post(&url, &headers, &body, on_progress.clone(), cancel).await
+                    xhr_post(&url, &headers, body.as_ref(), on_progress.clone(), cancel).await
                 };
                 match answer {
                     Ok(answer) => match through_gateway(sent_at, answer).await {
@@ -463,7 +464,7 @@ async fn through_gateway(sent_at: f64, answer: Answer) -> Result<Option<Answer>,
 async fn xhr_post(
     url: &str,
     headers: &[(&'static str, String)],
-    body: &web_sys::Blob,
+    body: &JsValue,
     on_progress: Rc<dyn Fn(f64, f64)>,
     cancel: &UploadCancel,
 ) -> Result<Answer, ApiError> {
@@ -475,7 +476,7 @@ pub(crate) async fn xhr_send(
     method: &str,
     url: &str,
     headers: &[(&'static str, String)],
-    body: &web_sys::Blob,
+    body: &JsValue,
     on_progress: Rc<dyn Fn(f64, f64)>,
     cancel: &UploadCancel,
 ) -> Result<Answer, ApiError> {
@@ -515,7 +516,9 @@ pub(crate) async fn xhr_send(
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     }
     cancel.0.borrow_mut().1 = Some(xhr.clone());
-    xhr.send_with_opt_blob(Some(body))
+    // `send(body)` for a Blob or a JS string alike (web-sys would copy a string through wasm).
+    js_sys::Reflect::get(&xhr, &JsValue::from_str("send"))
+        .and_then(|send| send.unchecked_into::<js_sys::Function>().call1(&xhr, body))
         .map_err(|_| failed("the browser refused to send"))?;
     files::mark("chairside-upload-sent");
     files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));

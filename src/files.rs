@@ -1,5 +1,6 @@
-//! Files the user picks: read with the FileReader API, base64-encoded with the `base64` crate
-//! straight into a request body, and (for photos over the size limit) downscaled on a canvas.
+//! Files the user picks: read with the FileReader API, base64-encoded straight into a request
+//! body (by the browser's own `Uint8Array.prototype.toBase64` where it has one, else by the
+//! `base64` crate), and (for photos over the size limit) downscaled on a canvas.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use futures::channel::oneshot;
@@ -12,6 +13,58 @@ use web_sys::{Blob, File, FileReader};
 /// without padding. Measured on a 12 MiB file (scripts/bench): 3 MiB slices took 85–107 ms with
 /// the page growing 2.8–3.0× the file; 1.5 MiB, 90–104 ms and 2.4–2.5×; 768 KiB, 116–147 ms.
 const CHUNK_BYTES: u32 = 3 * 512 * 1024;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A `Uint8Array` seen as having `toBase64()` (Chromium 140+, Firefox 133+, Safari 18.2+).
+    /// js-sys has no binding; use it only where [`encoder`] says the browser has one.
+    #[wasm_bindgen(extends = Uint8Array, js_name = Uint8Array)]
+    type Base64Bytes;
+
+    #[wasm_bindgen(method, js_name = toBase64)]
+    fn to_base64(this: &Base64Bytes) -> js_sys::JsString;
+
+    /// `TextEncoder`, taking a JS string as it is (web-sys's binding takes a Rust `&str`, which
+    /// would copy the string through wasm memory).
+    #[wasm_bindgen(js_name = TextEncoder)]
+    type Utf8Encoder;
+
+    #[wasm_bindgen(constructor, js_class = TextEncoder)]
+    fn new() -> Utf8Encoder;
+
+    /// `{read, written}`.
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &Utf8Encoder, text: &js_sys::JsString, into: &Uint8Array) -> js_sys::Object;
+}
+
+/// Who turns a file's bytes into base64 for an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoder {
+    /// The browser's own `toBase64`: the bytes never enter wasm memory.
+    Native,
+    /// The `base64` crate, in wasm, for browsers without it.
+    Wasm,
+}
+
+impl Encoder {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoder::Native => "native",
+            Encoder::Wasm => "wasm",
+        }
+    }
+}
+
+/// The encoder this browser offers (feature detection, asked once per upload).
+pub fn encoder() -> Encoder {
+    let probe = Uint8Array::new_with_length(0);
+    let native = js_sys::Reflect::get(&probe, &JsValue::from_str("toBase64")).is_ok_and(|f| f.is_function());
+    if native {
+        Encoder::Native
+    } else {
+        Encoder::Wasm
+    }
+}
 
 /// Reads a whole file or blob with `FileReader.readAsArrayBuffer`.
 pub async fn read(blob: &Blob) -> Result<ArrayBuffer, String> {
@@ -44,39 +97,96 @@ pub async fn read(blob: &Blob) -> Result<ArrayBuffer, String> {
         .map_err(describe)
 }
 
-/// The Upload body as a Blob: `prefix`, the file's base64, `suffix`. The file is read with
-/// FileReader a slice at a time and each slice's base64 becomes a Blob part at once, so neither
-/// wasm nor JS memory ever holds the whole file or its whole base64 (the browser keeps Blob
-/// data outside the page's heap).
+/// The Upload body as a Blob: `prefix`, the file's base64, `suffix`. Each slice's base64 becomes
+/// a Blob part at once, so the page never holds the whole base64 (the browser keeps Blob data
+/// outside the page's heap); see [`encode_natively`] and [`encode_in_wasm`].
 pub async fn encode_to_blob(file: &Blob, prefix: &str, suffix: &str) -> Result<Blob, String> {
-    let total = file.size();
+    let encoder = encoder();
+    mark(&format!("chairside-upload-encoder={}", encoder.name()));
     let parts = js_sys::Array::new();
     parts.push(&JsValue::from_str(prefix));
-    let mut chunk = vec![0u8; (CHUNK_BYTES as f64).min(total) as usize];
-    let mut encoded = String::with_capacity(opendental::documents::base64_len(chunk.len()));
-    let mut offset = 0.0;
-    while offset < total {
-        let end = (offset + CHUNK_BYTES as f64).min(total);
-        let slice = file.slice_with_f64_and_f64(offset, end).map_err(describe)?;
-        let data = read(&slice).await?;
-        let n = data.byte_length() as usize;
-        Uint8Array::new(&data).copy_to(&mut chunk[..n]);
-        encoded.clear();
-        STANDARD.encode_string(&chunk[..n], &mut encoded);
-        // SAFETY: the view into wasm memory is used only by the Blob constructor, which copies it
-        // synchronously; nothing allocates in wasm (which could move the memory) in between.
-        let part = unsafe {
-            let view = Uint8Array::view(encoded.as_bytes());
-            Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&view))
-        }
-        .map_err(describe)?;
-        parts.push(&part);
-        offset = end;
+    match encoder {
+        Encoder::Native => encode_natively(file, &parts).await?,
+        Encoder::Wasm => encode_in_wasm(file, &parts).await?,
     }
     parts.push(&JsValue::from_str(suffix));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     Blob::new_with_blob_sequence_and_options(&parts, &options).map_err(describe)
+}
+
+/// The browser's `toBase64`: the file read in one FileReader pass (one per slice costs more
+/// than the encoding), then a view at a time encoded, written as bytes into one reused JS
+/// buffer (`TextEncoder.encodeInto`: a Blob made from a string measured slower) and copied
+/// into a Blob part. The bytes never enter wasm memory.
+async fn encode_natively(file: &Blob, parts: &js_sys::Array) -> Result<(), String> {
+    let buffer = read(file).await?;
+    let total = buffer.byte_length();
+    let text_encoder = Utf8Encoder::new();
+    let out = Uint8Array::new_with_length(opendental::documents::base64_len(CHUNK_BYTES as usize) as u32);
+    let mut offset = 0;
+    while offset < total {
+        let len = CHUNK_BYTES.min(total - offset);
+        let view = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, len);
+        let text = view.unchecked_ref::<Base64Bytes>().to_base64();
+        let result = text_encoder.encode_into(&text, &out);
+        let written = js_sys::Reflect::get(&result, &JsValue::from_str("written"))
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(0.0) as u32;
+        let part =
+            Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&out.subarray(0, written))).map_err(describe)?;
+        parts.push(&part);
+        offset += len;
+    }
+    Ok(())
+}
+
+/// The fallback: the file read with FileReader a slice at a time, each slice's base64 made by
+/// the `base64` crate (see [`WasmEncoder`]), so neither wasm nor JS memory ever holds the whole
+/// file or its whole base64.
+async fn encode_in_wasm(file: &Blob, parts: &js_sys::Array) -> Result<(), String> {
+    let total = file.size();
+    let mut encoder = WasmEncoder::new(total);
+    let mut offset = 0.0;
+    while offset < total {
+        let end = (offset + CHUNK_BYTES as f64).min(total);
+        let slice = file.slice_with_f64_and_f64(offset, end).map_err(describe)?;
+        let buffer = read(&slice).await?;
+        let part = encoder.encode(&Uint8Array::new(&buffer))?;
+        parts.push(&part);
+        offset = end;
+    }
+    Ok(())
+}
+
+/// Each slice copied into wasm memory, encoded by the `base64` crate into a buffer reused for
+/// every slice, and copied out into a Blob part.
+struct WasmEncoder {
+    chunk: Vec<u8>,
+    encoded: String,
+}
+
+impl WasmEncoder {
+    fn new(total: f64) -> Self {
+        let chunk = vec![0u8; (CHUNK_BYTES as f64).min(total) as usize];
+        let encoded = String::with_capacity(opendental::documents::base64_len(chunk.len()));
+        WasmEncoder { chunk, encoded }
+    }
+
+    fn encode(&mut self, data: &Uint8Array) -> Result<Blob, String> {
+        let n = data.length() as usize;
+        data.copy_to(&mut self.chunk[..n]);
+        self.encoded.clear();
+        STANDARD.encode_string(&self.chunk[..n], &mut self.encoded);
+        // SAFETY: the view into wasm memory is used only by the Blob constructor, which copies it
+        // synchronously; nothing allocates in wasm (which could move the memory) in between.
+        unsafe {
+            let view = Uint8Array::view(self.encoded.as_bytes());
+            Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&view))
+        }
+        .map_err(describe)
+    }
 }
 
 /// Why a photo could not be made smaller.
@@ -171,11 +281,11 @@ pub fn mark(name: &str) {
 }
 
 /// Size of the app's wasm memory, which only grows: after an upload it is the peak.
-pub fn wasm_memory_bytes() -> f64 {
+pub fn wasm_memory_bytes() -> u64 {
     wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|m| m.buffer().unchecked_into::<ArrayBuffer>().byte_length() as f64)
-        .unwrap_or(0.0)
+        .map(|m| m.buffer().unchecked_into::<ArrayBuffer>().byte_length() as u64)
+        .unwrap_or(0)
 }
 
 /// The file's last-modified time as Open Dental's "yyyy-MM-dd HH:mm:ss" (local time).

@@ -98,6 +98,27 @@ async fn send_json(request: RequestBuilder, body: &impl Serialize) -> Result<Res
 
 // ---- Staff ----
 
+/// A patient staff may start an intake for on the tablet: only what that list shows (the
+/// kiosk app carries no full patient model).
+#[derive(Clone, Deserialize)]
+pub struct PatientChoice {
+    #[serde(rename = "PatNum")]
+    pub pat_num: i64,
+    #[serde(rename = "LName", default)]
+    pub l_name: String,
+    #[serde(rename = "FName", default)]
+    pub f_name: String,
+    #[serde(rename = "Birthdate", default)]
+    pub birthdate: String,
+}
+
+/// Patients by last name, for a staff member signed in on the tablet (Patients GET through
+/// the gateway).
+pub async fn find_patients(last_name: &str) -> Result<Vec<PatientChoice>, String> {
+    let url = format!("/api/v1/patients?LName={}", opendental::query::encode(last_name.trim()));
+    read(no_store(Request::get(&url)).send().await.map_err(network)?, 200).await
+}
+
 #[derive(Serialize)]
 struct Name<'a> {
     name: &'a str,
@@ -227,7 +248,7 @@ pub async fn put_photo(
         "PUT",
         &url,
         &headers,
-        photo,
+        photo.as_ref(),
         Rc::new(on_progress),
         &UploadCancel::default(),
     )

@@ -43,9 +43,26 @@ pub fn backoff(retry: u32) -> Option<u32> {
     BACKOFF_MS.get(retry as usize).copied()
 }
 
+/// How much of an upload has been sent, in whole percent (0 to 100).
+pub fn percent(sent: f64, total: f64) -> u8 {
+    if total <= 0.0 {
+        return 0;
+    }
+    (sent / total * 100.0).floor().clamp(0.0, 100.0) as u8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_whole_percent_and_never_past_the_ends() {
+        assert_eq!(percent(0.0, 0.0), 0, "nothing to send yet");
+        assert_eq!(percent(0.0, 1000.0), 0);
+        assert_eq!(percent(999.0, 1000.0), 99, "not 100 until it is all sent");
+        assert_eq!(percent(1000.0, 1000.0), 100);
+        assert_eq!(percent(2000.0, 1000.0), 100);
+    }
 
     #[test]
     fn statuses_become_outcomes() {

@@ -47,32 +47,14 @@ fn marks(b: &Value) -> Vec<(String, f64)> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run by scripts/bench"]
-async fn bench_upload_of_a_12_mib_file() {
-    let b = Browser::start().await;
-    b.connect_with_demo_keys().await;
+/// One 12 MiB upload from the documents screen: (upload started → request sent in ms, the
+/// renderer's peak memory growth over it in bytes, the encoder the app used).
+async fn measure_upload(b: &Browser, path: &str) -> (f64, f64, String) {
     b.goto("/patients/1/documents").await;
     b.find("table.documents-table tbody tr").await;
-    let dir = TempDir::new("bench");
-    let path = dir.0.join("bench-12mib.jpg");
-    let mut state = 0x2545F4914F6CDD1Du64;
-    let data: Vec<u8> = (0..12 * 1024 * 1024)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    std::fs::write(&path, &data).unwrap();
-    b.find("#upload-files")
-        .await
-        .send_keys(&path.display().to_string())
-        .await
-        .unwrap();
+    b.script("performance.clearMarks(); return null").await;
+    b.find("#upload-files").await.send_keys(path).await.unwrap();
     b.find("#upload-1 button.primary").await;
-
     // Peak resident memory of the renderer from here on: reset the high-water mark, read it after.
     let pids = renderer_pids();
     let rss_before: u64 = pids.iter().map(|p| status_kib(*p, "VmRSS:")).sum();
@@ -110,38 +92,79 @@ async fn bench_upload_of_a_12_mib_file() {
             .map(|(_, t)| *t)
             .unwrap_or(f64::NAN)
     };
-    let wasm = |prefix: &str| {
-        marks
-            .iter()
-            .find_map(|(n, _)| n.strip_prefix(prefix).and_then(|v| v.parse::<f64>().ok()))
-            .unwrap_or(f64::NAN)
-    };
-    let mib = |bytes: f64| bytes / 1024.0 / 1024.0;
-    let file = data.len() as f64;
-    println!("12 MiB upload (random bytes), headless Chromium, release build:");
-    println!(
-        "  read + base64 (FileReader per 1.5 MiB slice, base64 crate, Blob parts): {:6.1} ms",
-        at("chairside-upload-encoded") - at("chairside-upload-begin")
-    );
-    println!(
-        "  upload started → request sent:       {:6.1} ms",
-        at("chairside-upload-sent") - at("chairside-upload-begin")
-    );
-    println!(
-        "  wasm memory: {:.1} MiB before, {:.1} MiB at send (+{:.1} MiB = {:.2}× the file)",
-        mib(wasm("chairside-wasm-memory-before=")),
-        mib(wasm("chairside-wasm-memory-after=")),
-        mib(wasm("chairside-wasm-memory-after=") - wasm("chairside-wasm-memory-before=")),
-        (wasm("chairside-wasm-memory-after=") - wasm("chairside-wasm-memory-before=")) / file
-    );
+    let encoder = marks
+        .iter()
+        .find_map(|(n, _)| n.strip_prefix("chairside-upload-encoder="))
+        .unwrap_or("?")
+        .to_owned();
     let extra = (peak.saturating_sub(rss_before)) as f64 * 1024.0;
-    println!(
-        "  renderer peak RSS over the upload: +{:.1} MiB = {:.2}× the file (VmHWM after clear_refs, minus VmRSS before)",
-        mib(extra),
-        extra / file
-    );
+    (
+        at("chairside-upload-sent") - at("chairside-upload-begin"),
+        extra,
+        encoder,
+    )
+}
+
+fn min_median_max(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(|a, b| a.total_cmp(b));
+    (values[0], values[values.len() / 2], values[values.len() - 1])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench"]
+async fn bench_upload_of_a_12_mib_file() {
+    let dir = TempDir::new("bench");
+    let path = dir.0.join("bench-12mib.jpg");
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let data: Vec<u8> = (0..12 * 1024 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(&path, &data).unwrap();
+    let path = path.display().to_string();
+    let file = data.len() as f64;
+    println!("12 MiB upload (random bytes), headless Chromium, release build, 5 runs each (min / median / max):");
+    // The browser's own toBase64, then the base64-crate fallback in a browser without it (a
+    // fresh browser each, so one's memory does not count against the other).
+    for without_native in [false, true] {
+        let b = Browser::start().await;
+        if without_native {
+            b.cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": "delete Uint8Array.prototype.toBase64;" }),
+            )
+            .await;
+        }
+        b.connect_with_demo_keys().await;
+        let mut times = Vec::new();
+        let mut growth = Vec::new();
+        let mut encoders = Vec::new();
+        for _ in 0..5 {
+            let (ms, extra, encoder) = measure_upload(&b, &path).await;
+            times.push(ms);
+            growth.push(extra / file);
+            encoders.push(encoder);
+        }
+        let (t0, t1, t2) = min_median_max(times);
+        let (m0, m1, m2) = min_median_max(growth);
+        println!(
+            "  encoder {:<7} upload started → request sent {t0:5.1} / {t1:5.1} / {t2:5.1} ms; \
+             renderer peak RSS growth {m0:.2} / {m1:.2} / {m2:.2}× the file",
+            encoders.join(",").split(',').next().unwrap_or("?"),
+        );
+        assert!(encoders.iter().all(|e| e == &encoders[0]), "{encoders:?}");
+        b.close().await;
+    }
+    println!("  (times from the app's performance marks chairside-upload-begin → -sent; memory is the");
+    println!("   renderer's VmHWM after clear_refs, minus VmRSS before: JS heap, wasm and the browser's copies)");
 
     // The browser's own alternative, for the README: readAsDataURL of a file of the same size.
+    let b = Browser::start().await;
+    b.goto("/").await;
     let data_url_ms = b
         .client
         .execute_async(

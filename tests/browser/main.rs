@@ -3,6 +3,7 @@
 
 mod bench;
 mod documents;
+mod encoder;
 mod gateway;
 mod harness;
 mod images;

@@ -33,8 +33,8 @@ pub struct Kiosk {
     /// The patient's language, apart: most texts depend on nothing else.
     pub lang: Memo<Lang>,
     photos: StoredValue<HashMap<usize, Photo>, LocalStorage>,
-    /// Bytes sent of the photo on its way, and its size.
-    pub progress: RwSignal<Option<(f64, f64)>>,
+    /// How much of the photo on its way has been sent, in percent.
+    pub progress: RwSignal<Option<u8>>,
     stream: StoredValue<Option<Stream>, LocalStorage>,
     /// Skip, finish, abandon and "still here" reach the gateway one at a time, in the order
     /// the machine decided them: a skip overtaken by "finish" would get 410 and never be seen
@@ -134,10 +134,10 @@ impl Kiosk {
                     return;
                 };
                 let content_type = if photo.1 { "image/jpeg" } else { original_type(&photo.0) };
-                self.progress.set(Some((0.0, photo.0.size())));
+                self.progress.set(Some(0));
                 let progress = self.progress;
                 let outcome = api::put_photo(&intake, kind, &photo.0, content_type, &key, move |sent, total| {
-                    progress.set(Some((sent, total)))
+                    progress.set(Some(crate::kiosk::upload::percent(sent, total)))
                 })
                 .await;
                 self.progress.set(None);

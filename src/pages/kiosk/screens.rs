@@ -252,7 +252,9 @@ fn Sending(attempt: u32) -> impl IntoView {
     let kiosk = use_kiosk();
     view! {
         {move || match kiosk.progress.get() {
-            Some((sent, total)) => view! { <progress class="kiosk-progress" max=total.max(1.0) value=sent aria-hidden="true"></progress> }.into_any(),
+            // Whole percents: an attribute from a float would bring float formatting into the
+            // kiosk's wasm for nothing the patient can see.
+            Some(percent) => view! { <progress class="kiosk-progress" max="100" value=percent aria-hidden="true"></progress> }.into_any(),
             None => view! { <progress class="kiosk-progress" aria-hidden="true"></progress> }.into_any(),
         }}
         <p role="status" aria-live="polite" id="kiosk-sending">

@@ -4,14 +4,15 @@
 //! cookie), and closing the dialog signs out.
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use opendental::models::PatientListItem;
 
 use super::runtime::{leave_kiosk_mode, use_kiosk};
 use crate::{
-    api::{Client, PatientSearch},
     components::{ErrorNotice, ModalDialog},
-    connection::app_origin,
-    gateway::{self, kiosk as api, SessionBody},
+    gateway::{
+        self,
+        kiosk::{self as api, PatientChoice},
+        SessionBody,
+    },
     kiosk::machine::Event,
     session::SignInForm,
 };
@@ -85,18 +86,12 @@ pub fn StaffDialog(open: RwSignal<bool>) -> impl IntoView {
 fn StartHere(started: Callback<()>) -> impl IntoView {
     let kiosk = use_kiosk();
     let last_name = RwSignal::new(String::new());
-    let found = RwSignal::new(None::<Result<Vec<PatientListItem>, String>>);
+    let found = RwSignal::new(None::<Result<Vec<PatientChoice>, String>>);
     let problem = RwSignal::new(None::<String>);
     let search = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        let query = PatientSearch {
-            last_name: last_name.get_untracked(),
-            ..Default::default()
-        };
-        spawn_local(async move {
-            let result = Client::via_gateway(&app_origin()).search_patients(&query).await;
-            found.set(Some(result.map_err(|e| e.message())));
-        });
+        let query = last_name.get_untracked();
+        spawn_local(async move { found.set(Some(api::find_patients(&query).await)) });
     };
     let start = move |pat_num: i64| {
         spawn_local(async move {
