@@ -81,13 +81,14 @@ pub fn mode_from_response(status: u16, body: &str) -> Mode {
     if status != 200 {
         return Mode::Direct;
     }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return Mode::Direct;
-    };
-    if value.get("gateway") != Some(&serde_json::Value::Bool(true)) {
+    #[derive(Deserialize)]
+    struct Probe {
+        gateway: bool,
+    }
+    if !serde_json::from_str::<Probe>(body).is_ok_and(|probe| probe.gateway) {
         return Mode::Direct;
     }
-    match serde_json::from_value::<SessionBody>(value) {
+    match serde_json::from_str::<SessionBody>(body) {
         Ok(session) => Mode::Gateway(session),
         // Gateway, but a field of an unexpected type: treat as signed out, so the user signs in.
         Err(_) => Mode::Gateway(SessionBody {

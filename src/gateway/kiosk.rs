@@ -29,11 +29,13 @@ pub fn intake_events_url(intake: &str) -> String {
 
 /// A gateway refusal's sentence (its bodies are plain sentences), or one of ours.
 pub fn refusal(status: u16, body: &str) -> String {
+    #[derive(Deserialize)]
+    struct Explained {
+        message: String,
+    }
     let text = body.trim();
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-        if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
-            return message.to_owned();
-        }
+    if let Ok(explained) = serde_json::from_str::<Explained>(text) {
+        return explained.message;
     }
     if !text.is_empty() && !text.starts_with('<') && !text.starts_with('{') {
         return text.chars().take(600).collect();
@@ -188,7 +190,13 @@ pub enum KioskError {
     Refused(String),
 }
 
-async fn kiosk_call(request: RequestBuilder, body: Option<&serde_json::Value>) -> Result<Response, KioskError> {
+/// Why an intake is abandoned (`{"reason": "idle"}`).
+#[derive(Serialize)]
+struct Reason<'a> {
+    reason: &'a str,
+}
+
+async fn kiosk_call(request: RequestBuilder, body: Option<&Reason<'_>>) -> Result<Response, KioskError> {
     let request = no_store(request);
     let sent = match body {
         Some(body) => request.json(body).map_err(|_| KioskError::Network)?.send().await,
@@ -213,7 +221,11 @@ pub async fn state() -> Result<KioskState, KioskError> {
 }
 
 pub async fn check_birthdate(intake: &str, birthdate: &str) -> BirthdateAnswer {
-    let body = serde_json::json!({ "birthdate": birthdate });
+    #[derive(Serialize)]
+    struct Birthdate<'a> {
+        birthdate: &'a str,
+    }
+    let body = Birthdate { birthdate };
     let sent = no_store(Request::post(&format!("{KIOSK}/intake/{intake}/birthdate")))
         .json(&body)
         .map(|r| r.send());
@@ -269,10 +281,12 @@ pub async fn finish(intake: &str) -> Result<(), KioskError> {
 }
 
 pub async fn abandon(intake: &str) -> Result<(), KioskError> {
-    let body = serde_json::json!({ "reason": "idle" });
-    kiosk_call(Request::post(&format!("{KIOSK}/intake/{intake}/abandon")), Some(&body))
-        .await
-        .map(drop)
+    kiosk_call(
+        Request::post(&format!("{KIOSK}/intake/{intake}/abandon")),
+        Some(&Reason { reason: "idle" }),
+    )
+    .await
+    .map(drop)
 }
 
 pub async fn activity(intake: &str) -> Result<(), KioskError> {
@@ -292,7 +306,12 @@ pub async fn start_here(pat_num: i64) -> Result<KioskState, String> {
 
 /// Leaves kiosk mode with a staff member's username and password.
 pub async fn exit(username: &str, password: &str) -> Result<(), String> {
-    let body = serde_json::json!({ "username": username, "password": password });
+    #[derive(Serialize)]
+    struct SignIn<'a> {
+        username: &'a str,
+        password: &'a str,
+    }
+    let body = SignIn { username, password };
     let response = send_json(Request::post(&format!("{KIOSK}/exit")), &body).await?;
     match response.status() {
         200..=299 => Ok(()),
