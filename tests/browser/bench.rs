@@ -4,9 +4,12 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use serde_json::Value;
 
-use crate::harness::{Browser, TempDir};
+use chairside_sandbox::seed::patients::SMITH_JANE;
+
+use crate::harness::{
+    choose_file_to_upload, performance_marks, pseudo_random_bytes, upload_chosen_file, Browser, TempDir,
+};
 
 /// Process ids of Chromium's renderers (the page's JS, wasm and DOM live there).
 fn renderer_pids() -> Vec<u32> {
@@ -34,57 +37,19 @@ fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn marks(b: &Value) -> Vec<(String, f64)> {
-    b.as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| {
-            (
-                m["name"].as_str().unwrap_or_default().to_owned(),
-                m["startTime"].as_f64().unwrap_or(0.0),
-            )
-        })
-        .collect()
-}
-
 /// One 12 MiB upload from the documents screen: (upload started → request sent in ms, the
 /// renderer's peak memory growth over it in bytes, the encoder the app used).
 async fn measure_upload(b: &Browser, path: &str) -> (f64, f64, String) {
-    b.goto("/patients/1/documents").await;
-    b.find("table.documents-table tbody tr").await;
-    b.script("performance.clearMarks(); return null").await;
-    b.find("#upload-files").await.send_keys(path).await.unwrap();
-    b.find("#upload-1 button.primary").await;
+    choose_file_to_upload(b, SMITH_JANE, path).await;
     // Peak resident memory of the renderer from here on: reset the high-water mark, read it after.
     let pids = renderer_pids();
     let rss_before: u64 = pids.iter().map(|p| status_kib(*p, "VmRSS:")).sum();
     for pid in &pids {
         let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
     }
-    b.find("#upload-1 button.primary").await.click().await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let status = b
-            .find("#upload-1")
-            .await
-            .attr("data-status")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if status == "done" {
-            break;
-        }
-        assert!(
-            status != "failed" && Instant::now() < deadline,
-            "upload ended as {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    upload_chosen_file(b).await;
     let peak: u64 = pids.iter().map(|p| status_kib(*p, "VmHWM:")).sum();
-    let marks = marks(
-        &b.script("return performance.getEntriesByType('mark').map(m => ({name: m.name, startTime: m.startTime}))")
-            .await,
-    );
+    let marks = performance_marks(b).await;
     let at = |name: &str| {
         marks
             .iter()
@@ -115,15 +80,7 @@ fn min_median_max(mut values: Vec<f64>) -> (f64, f64, f64) {
 async fn bench_upload_of_a_12_mib_file() {
     let dir = TempDir::new("bench");
     let path = dir.0.join("bench-12mib.jpg");
-    let mut state = 0x2545F4914F6CDD1Du64;
-    let data: Vec<u8> = (0..12 * 1024 * 1024)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
+    let data = pseudo_random_bytes(12 * 1024 * 1024, 0x2545F4914F6CDD1D);
     std::fs::write(&path, &data).unwrap();
     let path = path.display().to_string();
     let file = data.len() as f64;

@@ -1,63 +1,32 @@
 //! Uploads are base64-encoded by the browser's own `Uint8Array.prototype.toBase64` where it has
 //! one, and by the `base64` crate in wasm where it has not; both must store the very same file.
 
-use std::time::{Duration, Instant};
-
+use chairside_sandbox::seed::patients::SMITH_JANE;
 use serde_json::json;
 
-use crate::harness::{Browser, Session, TempDir};
+use crate::harness::{
+    choose_file_to_upload, performance_marks, pseudo_random_bytes, upload_chosen_file, Browser, Session, TempDir,
+};
 
-const JANE: i64 = 1;
-
-/// Uploads `path` from the documents screen and returns the encoder the upload's
+/// Uploads `path` from Jane's documents screen and returns the encoder the upload's
 /// `chairside-upload-encoder=…` performance mark names.
 async fn upload(s: &Session, path: &str) -> String {
-    s.goto(&format!("/patients/{JANE}/documents")).await;
-    s.find("table.documents-table tbody tr").await;
-    s.find("#upload-files").await.send_keys(path).await.unwrap();
-    s.find("#upload-1 button.primary").await.click().await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let status = s
-            .find("#upload-1")
-            .await
-            .attr("data-status")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if status == "done" {
-            break;
-        }
-        assert!(
-            status != "failed" && Instant::now() < deadline,
-            "the upload ended as {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let marks = s
-        .script(
-            "return performance.getEntriesByType('mark').map(m => m.name)
-               .filter(n => n.startsWith('chairside-upload-encoder='))",
-        )
-        .await;
-    let marks: Vec<String> = serde_json::from_value(marks).unwrap();
-    assert_eq!(marks.len(), 1, "{marks:?}");
-    marks[0].trim_start_matches("chairside-upload-encoder=").to_owned()
+    choose_file_to_upload(s, SMITH_JANE, path).await;
+    upload_chosen_file(s).await;
+    let encoders: Vec<String> = performance_marks(s)
+        .await
+        .into_iter()
+        .filter_map(|(name, _)| name.strip_prefix("chairside-upload-encoder=").map(str::to_owned))
+        .collect();
+    assert_eq!(encoders.len(), 1, "{encoders:?}");
+    encoders[0].clone()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_native_encoder_is_used_where_present_and_both_encoders_store_the_same_bytes() {
     let b = Browser::start().await;
     // 4.5 MiB and 7 bytes: three whole 1.5 MiB slices and a last one whose base64 is padded.
-    let mut state = 0x9E3779B97F4A7C15u64;
-    let bytes: Vec<u8> = (0..3 * 3 * 512 * 1024 + 7)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
+    let bytes = pseudo_random_bytes(3 * 3 * 512 * 1024 + 7, 0x9E3779B97F4A7C15);
     let dir = TempDir::new("encoder");
     let path = dir.0.join("scan-both-ways.jpg");
     std::fs::write(&path, &bytes).unwrap();

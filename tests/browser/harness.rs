@@ -511,3 +511,57 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
         )
     }
 }
+
+/// `len` bytes that do not compress (xorshift from `seed`), for uploads whose size matters.
+pub fn pseudo_random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.max(1);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+/// On patient `pat_num`'s documents screen, with the performance timeline cleared: chooses the
+/// file at `path`; the queue then offers to upload it ([`upload_chosen_file`]).
+pub async fn choose_file_to_upload(s: &Session, pat_num: i64, path: &str) {
+    s.goto(&format!("/patients/{pat_num}/documents")).await;
+    s.find("table.documents-table tbody tr").await;
+    s.script("performance.clearMarks(); return null").await;
+    s.find("#upload-files").await.send_keys(path).await.unwrap();
+    s.find("#upload-1 button.primary").await;
+}
+
+/// Starts the chosen file's upload and waits until the queue says it is done.
+pub async fn upload_chosen_file(s: &Session) {
+    s.find("#upload-1 button.primary").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = s
+            .find("#upload-1")
+            .await
+            .attr("data-status")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if status == "done" {
+            return;
+        }
+        assert!(
+            status != "failed" && Instant::now() < deadline,
+            "the upload ended as {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The page's performance marks: (name, start time in ms).
+pub async fn performance_marks(s: &Session) -> Vec<(String, f64)> {
+    let marks = s
+        .script("return performance.getEntriesByType('mark').map(m => [m.name, m.startTime])")
+        .await;
+    serde_json::from_value(marks).unwrap()
+}
