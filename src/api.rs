@@ -8,10 +8,9 @@
 //! keys, throttles fairly between users, and may answer "signed out": then the request waits
 //! for the next sign-in and goes again, once (the gateway forwarded nothing).
 
-use std::{cell::RefCell, rc::Rc};
+use std::rc::Rc;
 
-use futures::channel::oneshot;
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::Method;
 use opendental::{
     documents::{base64_len, upload_body_parts, Document, DocumentListItem, ImageInfoUpdate, SetByUrl, Upload},
     error::MAX_BODY_CHARS,
@@ -23,13 +22,13 @@ use opendental::{
     upload_check, ApiError, Credentials,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use web_sys::{ProgressEvent, XmlHttpRequest};
 
-use crate::{
-    files,
-    gateway::{self, hub},
-};
+use crate::{files, gateway::hub};
+
+mod transport;
+
+pub use transport::UploadCancel;
+pub(crate) use transport::{fetch, through_gateway, xhr_post, xhr_send};
 
 /// How requests are authorised.
 #[derive(Clone, PartialEq, Eq)]
@@ -393,149 +392,6 @@ fn sends_idempotency_key(base_url: &str, page_origin: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Lets the user stop an upload: before it is sent, or while it is on the wire.
-#[derive(Clone, Default)]
-pub struct UploadCancel(Rc<RefCell<(bool, Option<XmlHttpRequest>)>>);
-
-impl UploadCancel {
-    pub fn cancel(&self) {
-        let mut state = self.0.borrow_mut();
-        state.0 = true;
-        if let Some(xhr) = state.1.take() {
-            let _ = xhr.abort();
-        }
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.borrow().0
-    }
-}
-
-/// An HTTP answer: status, body, and the gateway's headers (absent in direct mode).
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) text: String,
-    signed_out: Option<String>,
-    endpoint: Option<String>,
-}
-
-/// One fetch: the request as built, the answer read whole.
-async fn fetch(
-    method: Method,
-    url: &str,
-    headers: &[(&'static str, String)],
-    body: Option<&str>,
-) -> Result<Answer, gloo_net::Error> {
-    let mut request = RequestBuilder::new(url).method(method);
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    let response = match body {
-        Some(body) => request.body(body)?.send().await,
-        None => request.send().await,
-    }?;
-    let signed_out = response.headers().get(gateway::SIGNED_OUT_HEADER);
-    let endpoint = response.headers().get(gateway::ENDPOINT_HEADER);
-    let text = response.text().await?;
-    Ok(Answer {
-        status: response.status(),
-        text,
-        signed_out,
-        endpoint,
-    })
-}
-
-/// What a gateway answer means for the request: `Some` to interpret it, `None` to send it
-/// again (the gateway said "signed out", forwarded nothing, and someone has signed in since).
-async fn through_gateway(sent_at: f64, answer: Answer) -> Result<Option<Answer>, ApiError> {
-    if gateway::is_signed_out(answer.status, answer.signed_out.as_deref()) {
-        return if hub::wait_for_sign_in().await {
-            Ok(None)
-        } else {
-            Err(ApiError::Cancelled)
-        };
-    }
-    hub::answered(sent_at, (200..300).contains(&answer.status), answer.endpoint.clone());
-    Ok(Some(answer))
-}
-
-/// Sends `body` with XMLHttpRequest and waits for the answer. Progress events are forwarded;
-/// a dropped connection is a network error, an abort by the user is `Cancelled`.
-async fn xhr_post(
-    url: &str,
-    headers: &[(&'static str, String)],
-    body: &JsValue,
-    on_progress: Rc<dyn Fn(f64, f64)>,
-    cancel: &UploadCancel,
-) -> Result<Answer, ApiError> {
-    xhr_send("POST", url, headers, body, on_progress, cancel).await
-}
-
-/// Sends `body` with XMLHttpRequest (for its upload progress); also the kiosk's photo PUT.
-pub(crate) async fn xhr_send(
-    method: &str,
-    url: &str,
-    headers: &[(&'static str, String)],
-    body: &JsValue,
-    on_progress: Rc<dyn Fn(f64, f64)>,
-    cancel: &UploadCancel,
-) -> Result<Answer, ApiError> {
-    let failed = |what: &str| ApiError::Network {
-        detail: what.to_owned(),
-    };
-    if cancel.is_cancelled() {
-        return Err(ApiError::Cancelled);
-    }
-    let xhr = XmlHttpRequest::new().map_err(|_| failed("no XMLHttpRequest"))?;
-    xhr.open_with_async(method, url, true)
-        .map_err(|_| failed("the address was refused"))?;
-    for (name, value) in headers {
-        xhr.set_request_header(name, value)
-            .map_err(|_| failed("a header was refused"))?;
-    }
-    let (done, finished) = oneshot::channel::<&'static str>();
-    let done = Rc::new(RefCell::new(Some(done)));
-    let settle = |outcome: &'static str| {
-        let done = done.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(tx) = done.borrow_mut().take() {
-                let _ = tx.send(outcome);
-            }
-        })
-    };
-    let (on_load, on_error, on_abort) = (settle("load"), settle("error"), settle("abort"));
-    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
-    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() {
-            on_progress(e.loaded(), e.total());
-        }
-    });
-    if let Ok(upload) = xhr.upload() {
-        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    }
-    cancel.0.borrow_mut().1 = Some(xhr.clone());
-    // `send(body)` for a Blob or a JS string alike (web-sys would copy a string through wasm).
-    js_sys::Reflect::get(&xhr, &JsValue::from_str("send"))
-        .and_then(|send| send.unchecked_into::<js_sys::Function>().call1(&xhr, body))
-        .map_err(|_| failed("the browser refused to send"))?;
-    files::mark("chairside-upload-sent");
-    files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));
-    let outcome = finished.await.unwrap_or("error");
-    cancel.0.borrow_mut().1 = None;
-    match outcome {
-        "load" => Ok(Answer {
-            status: xhr.status().unwrap_or(0),
-            text: xhr.response_text().ok().flatten().unwrap_or_default(),
-            signed_out: xhr.get_response_header(gateway::SIGNED_OUT_HEADER).ok().flatten(),
-            endpoint: xhr.get_response_header(gateway::ENDPOINT_HEADER).ok().flatten(),
-        }),
-        "abort" if cancel.is_cancelled() => Err(ApiError::Cancelled),
-        _ => Err(failed("the connection closed before Open Dental answered")),
-    }
-}
-
 /// Serializes a request body, refusing one longer than Open Dental accepts.
 fn json_body(value: &impl Serialize) -> Result<String, ApiError> {
     let body = serde_json::to_string(value).map_err(|e| ApiError::UnexpectedResponse { detail: e.to_string() })?;
@@ -554,95 +410,4 @@ thread_local! {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn client() -> Client {
-        Client::new("http://127.0.0.1:9/api/v1", Credentials::new("devKEY", "custKEY"))
-    }
-
-    #[test]
-    fn requests_carry_odfhir_and_json_headers_and_no_keys_in_the_url() {
-        let search = PatientSearch {
-            last_name: "O'Brien".into(),
-            first_name: "".into(),
-            birthdate: "1980-01-02".into(),
-        };
-        let (url, headers) = client().request_parts("patients", &search.query());
-        assert_eq!(
-            url,
-            "http://127.0.0.1:9/api/v1/patients?LName=O%27Brien&Birthdate=1980-01-02"
-        );
-        assert!(!url.contains("KEY"));
-        assert_eq!(headers[0], ("Authorization", "ODFHIR devKEY/custKEY".to_owned()));
-        assert_eq!(headers[1], ("Content-Type", "application/json".to_owned()));
-    }
-
-    #[test]
-    fn through_the_gateway_no_authorization_header_and_the_apps_own_origin() {
-        let gateway = Client::via_gateway("https://chairside.office.lan/");
-        assert_eq!(gateway.base_url(), "https://chairside.office.lan/api/v1");
-        let (url, headers) = gateway.request_parts("patients/7", &Query::new());
-        assert_eq!(url, "https://chairside.office.lan/api/v1/patients/7");
-        assert_eq!(headers, vec![("Content-Type", "application/json".to_owned())]);
-        assert!(headers
-            .iter()
-            .all(|(name, _)| !name.eq_ignore_ascii_case("authorization")));
-        // Its errors have nothing to redact, and read as before.
-        let e = gateway.interpret::<Patient>(404, "Patient not found.").unwrap_err();
-        assert_eq!(e.message(), "Not found in Open Dental: Patient not found.");
-    }
-
-    #[test]
-    fn success_is_decoded_and_failure_explained_without_keys() {
-        let c = client();
-        let p: Vec<PatientListItem> = c.interpret(200, r#"[{"PatNum":"7","LName":"Smith"}]"#).unwrap();
-        assert_eq!((p[0].pat_num, p[0].l_name.as_str()), (7, "Smith"));
-
-        let e = c.interpret::<Patient>(404, "Patient not found.").unwrap_err();
-        assert_eq!(e.message(), "Not found in Open Dental: Patient not found.");
-
-        let e = c.interpret::<Patient>(401, "\"Bad key custKEY\"").unwrap_err();
-        assert!(e.is_unauthorized());
-        assert!(!e.message().contains("custKEY"), "{}", e.message());
-
-        let e = c.interpret::<Patient>(200, "<html>").unwrap_err();
-        assert!(matches!(e, ApiError::UnexpectedResponse { .. }));
-    }
-
-    #[test]
-    fn bodies_over_the_limit_are_refused_before_sending() {
-        assert_eq!(
-            json_body(&PriorityUpdate { priority: 24 }).unwrap(),
-            r#"{"Priority":24}"#
-        );
-        let big = "x".repeat(MAX_BODY_CHARS);
-        assert!(matches!(json_body(&big), Err(ApiError::BodyTooLarge { chars }) if chars == MAX_BODY_CHARS + 2));
-        // Multi-byte text: more bytes than the limit but fewer characters is still allowed.
-        let accented = "é".repeat(MAX_BODY_CHARS / 2 + 10);
-        assert!(json_body(&accented).is_ok());
-    }
-
-    #[test]
-    fn the_idempotency_key_goes_only_to_the_pages_own_origin() {
-        let origin = "http://127.0.0.1:8080";
-        assert!(sends_idempotency_key("http://127.0.0.1:8080/api/v1", origin));
-        assert!(!sends_idempotency_key(
-            "http://127.0.0.1:8080.evil.example/api/v1",
-            origin
-        ));
-        assert!(!sends_idempotency_key("http://localhost:30222/api/v1", origin));
-        assert!(!sends_idempotency_key("https://api.opendental.com/api/v1", origin));
-        assert!(!sends_idempotency_key("http://127.0.0.1:8080/api/v1", ""));
-    }
-
-    #[test]
-    fn empty_search_is_recognised() {
-        assert!(PatientSearch::default().is_empty());
-        assert!(!PatientSearch {
-            birthdate: "2000-01-01".into(),
-            ..Default::default()
-        }
-        .is_empty());
-    }
-}
+mod tests;
