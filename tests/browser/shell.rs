@@ -208,8 +208,14 @@ async fn the_page_says_loading_until_the_app_runs_and_why_if_it_cannot() {
 
     // The same app with its WebAssembly damaged (a download cut short, say).
     let broken = crate::harness::TempDir::new("broken-dist");
+    // Only the staff app's own files: the kiosk's folder is not needed, and
+    // the precompressed copies would be served instead of the damaged wasm.
     for entry in std::fs::read_dir(crate::harness::dist_dir()).unwrap().flatten() {
-        let target = broken.0.join(entry.file_name());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() || name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let target = broken.0.join(&name);
         std::fs::copy(entry.path(), &target).unwrap();
         if target.to_string_lossy().ends_with("_bg.wasm") {
             let bytes = std::fs::read(&target).unwrap();
