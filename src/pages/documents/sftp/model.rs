@@ -12,6 +12,8 @@ use opendental::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::connection::storage::Place;
+
 const MEMORY_KEY: &str = "chairside.sftp";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,21 +86,12 @@ pub struct SftpMemory {
 
 impl SftpMemory {
     pub fn load() -> SftpMemory {
-        session_storage()
-            .and_then(|s| s.get_item(MEMORY_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default()
+        Place::Session.load(MEMORY_KEY).unwrap_or_default()
     }
 
     pub fn save(&self) {
-        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(self)) {
-            let _ = storage.set_item(MEMORY_KEY, &json);
-        }
+        Place::Session.save(MEMORY_KEY, self);
     }
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// The login part of any action, checked before anything is sent.
