@@ -4,10 +4,13 @@
 //! user asks to remember it on this device (localStorage). Keys never go anywhere else: not
 //! into URLs, logs or messages.
 
+pub mod storage;
+
 use leptos::prelude::*;
 use opendental::{Credentials, Preset};
 use serde::{Deserialize, Serialize};
 
+use self::storage::Place;
 use crate::api::Client;
 
 const STORAGE_KEY: &str = "chairside.connection";
@@ -59,11 +62,9 @@ pub struct Connection {
 impl Connection {
     /// Direct mode: reads what was saved in this tab or on this device.
     pub fn direct() -> Self {
-        let saved = [session_storage(), local_storage()]
+        let saved = [Place::Session, Place::Local]
             .into_iter()
-            .flatten()
-            .find_map(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str::<SavedConnection>(&json).ok())
+            .find_map(|place| place.load::<SavedConnection>(STORAGE_KEY))
             .filter(|c| c.credentials().is_complete() && !c.base_url.is_empty());
         Connection {
             mode: Mode::Direct,
@@ -74,8 +75,8 @@ impl Connection {
     /// Gateway mode. Keys a developer once saved in this browser for this address are removed:
     /// behind the gateway none belong on the device.
     pub fn gateway() -> Self {
-        for s in [session_storage(), local_storage()].into_iter().flatten() {
-            let _ = s.remove_item(STORAGE_KEY);
+        for place in [Place::Session, Place::Local] {
+            place.remove(STORAGE_KEY);
         }
         Connection {
             mode: Mode::Gateway,
@@ -119,25 +120,20 @@ impl Connection {
         if self.is_gateway() {
             return;
         }
-        let json = serde_json::to_string(&connection).unwrap_or_default();
         let (keep, drop) = if connection.remember {
-            (local_storage(), session_storage())
+            (Place::Local, Place::Session)
         } else {
-            (session_storage(), local_storage())
+            (Place::Session, Place::Local)
         };
-        if let Some(s) = drop {
-            let _ = s.remove_item(STORAGE_KEY);
-        }
-        if let Some(s) = keep {
-            let _ = s.set_item(STORAGE_KEY, &json);
-        }
+        drop.remove(STORAGE_KEY);
+        keep.save(STORAGE_KEY, &connection);
         self.saved.set(Some(connection));
     }
 
     /// Forgets the keys everywhere.
     pub fn forget(&self) {
-        for s in [session_storage(), local_storage()].into_iter().flatten() {
-            let _ = s.remove_item(STORAGE_KEY);
+        for place in [Place::Session, Place::Local] {
+            place.remove(STORAGE_KEY);
         }
         self.saved.set(None);
     }
@@ -152,12 +148,4 @@ pub fn app_origin() -> String {
 
 pub fn use_connection() -> Connection {
     expect_context::<Connection>()
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }

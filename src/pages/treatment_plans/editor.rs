@@ -184,7 +184,9 @@ fn show_settled(
         |error: &ApiError| Notice::Failed(format!("The priority of {name} was not changed. {}", error.message()));
     match settled {
         Settled::Saved(shown) => {
+            // Usually the priority already shown; after a newer edit failed, an older one's.
             set_row_priority(rows, attach_num, &shown);
+            keep_focus_on_priority(attach_num);
             let label = if shown.priority == 0 {
                 "none"
             } else {
