@@ -44,6 +44,8 @@ pub enum Auth {
 pub struct Client {
     base_url: String,
     auth: Auth,
+    /// Set by [`Client::cancelled_on_cleanup`]: reads stop when it aborts.
+    abort: Option<web_sys::AbortSignal>,
 }
 
 /// What staff can search patients by (Patients GET multiple).
@@ -74,6 +76,7 @@ impl Client {
         Self {
             base_url: base_url.into(),
             auth: Auth::Keys(credentials),
+            abort: None,
         }
     }
 
@@ -82,7 +85,24 @@ impl Client {
         Self {
             base_url: format!("{}/api/v1", origin.trim_end_matches('/')),
             auth: Auth::Gateway,
+            abort: None,
         }
+    }
+
+    /// This client's reads are cancelled when the reactive owner it is made in is cleaned up:
+    /// a resource that runs again, a page that is left (as leptos' `examples/hackernews` does).
+    /// Only reads: a change already sent is left to finish, so its outcome is never unknown.
+    pub fn cancelled_on_cleanup(mut self) -> Self {
+        if let Ok(controller) = web_sys::AbortController::new() {
+            self.abort = Some(controller.signal());
+            let controller = send_wrapper::SendWrapper::new(controller);
+            leptos::prelude::on_cleanup(move || controller.abort());
+        }
+        self
+    }
+
+    fn read_was_cancelled(&self) -> bool {
+        self.abort.as_ref().is_some_and(web_sys::AbortSignal::aborted)
     }
 
     pub fn base_url(&self) -> &str {
@@ -126,7 +146,18 @@ impl Client {
         body: Option<String>,
     ) -> Result<(u16, String), ApiError> {
         let (url, headers) = self.request_parts(path, query);
-        let network = |e: gloo_net::Error| ApiError::Network { detail: e.to_string() }.redacted(&self.secrets());
+        let abort = if method == Method::GET {
+            self.abort.as_ref()
+        } else {
+            None
+        };
+        let network = |e: gloo_net::Error| {
+            if abort.is_some() && self.read_was_cancelled() {
+                ApiError::Cancelled
+            } else {
+                ApiError::Network { detail: e.to_string() }.redacted(&self.secrets())
+            }
+        };
         match self.auth {
             Auth::Keys(_) => {
                 // One request at a time: remote Open Dental throttles each customer key to one
@@ -134,7 +165,13 @@ impl Client {
                 // refused.
                 let queue = REQUEST_QUEUE.with(Rc::clone);
                 let _turn = queue.lock().await;
-                let answer = fetch(method, &url, &headers, body.as_deref()).await.map_err(network)?;
+                // A read for a page left while it waited gives its turn away unsent.
+                if abort.is_some() && self.read_was_cancelled() {
+                    return Err(ApiError::Cancelled);
+                }
+                let answer = fetch(method, &url, &headers, body.as_deref(), abort)
+                    .await
+                    .map_err(network)?;
                 Ok((answer.status, answer.text))
             }
             // The gateway queues fairly between users; requests go at once.
@@ -142,7 +179,7 @@ impl Client {
                 let sent_at = js_sys::Date::now();
                 let answer = {
                     let _on_the_wire = hub::sent(sent_at);
-                    fetch(method.clone(), &url, &headers, body.as_deref())
+                    fetch(method.clone(), &url, &headers, body.as_deref(), abort)
                         .await
                         .map_err(network)?
                 };
@@ -282,8 +319,8 @@ impl Client {
 
     /// POST Upload of `file`. The size limit is checked from the file's size before anything is
     /// encoded; the body is built by the browser's own base64 or a slice at a time in wasm (see
-    /// `files::encode_body`) and sent with
-    /// XMLHttpRequest, because fetch reports no upload progress: `on_progress(sent, total)`.
+    /// `files::encode_to_blob`) and sent with XMLHttpRequest, because fetch reports no upload
+    /// progress: `on_progress(sent, total)`.
     /// `idempotency_key` names the upload: the same for every try of it (see `idempotency_key`).
     pub async fn upload_document(
         &self,
@@ -303,11 +340,11 @@ impl Client {
             .map_err(|detail| ApiError::Network {
                 detail: format!("the file could not be read: {detail}"),
             })?;
-        files::mark("chairside-upload-encoded");
+        crate::perf::mark("chairside-upload-encoded");
 
         let (url, headers) = self.request_parts("documents/Upload", &Query::new());
         let mut headers = headers.to_vec();
-        if sends_idempotency_key(&self.base_url, &files::page_origin()) {
+        if sends_idempotency_key(&self.base_url, &crate::connection::app_origin()) {
             headers.push(("Idempotency-Key", idempotency_key.to_owned()));
         }
         let on_progress: Rc<dyn Fn(f64, f64)> = Rc::new(on_progress);

@@ -56,14 +56,9 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
 
 /// Waits `ms` milliseconds.
 pub async fn sleep_ms(ms: u32) {
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = tx.send(());
-        },
-        std::time::Duration::from_millis(ms as u64),
-    );
-    let _ = rx.await;
+    let (settle, settled) = crate::callback::channel::<()>();
+    set_timeout(move || settle.send(()), std::time::Duration::from_millis(ms as u64));
+    settled.wait().await;
 }
 
 /// Focuses the element with `id` once the page has rendered it.

@@ -106,12 +106,14 @@ impl Connection {
     }
 
     /// The client for the current connection, tracked: a resource using it reloads when the
-    /// user connects elsewhere.
+    /// user connects elsewhere. Made inside a resource, its reads stop when the resource runs
+    /// again or its page is left (see [`Client::cancelled_on_cleanup`]).
     pub fn current_client(&self) -> Option<Client> {
-        match self.mode {
+        let client = match self.mode {
             Mode::Gateway => Some(Client::via_gateway(&app_origin())),
             Mode::Direct => self.saved.with(|c| c.as_ref().map(SavedConnection::client)),
-        }
+        };
+        client.map(Client::cancelled_on_cleanup)
     }
 
     /// Direct mode: stores the connection where the user chose, and removes it from the other

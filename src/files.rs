@@ -3,11 +3,12 @@
 //! `base64` crate), and (for photos over the size limit) downscaled on a canvas.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
-use futures::channel::oneshot;
 use js_sys::{ArrayBuffer, Uint8Array};
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, FileReader};
+
+use crate::callback;
 
 /// Read and encoded 1.5 MiB at a time: a multiple of 3 bytes, so the base64 of slices joins
 /// without padding. Measured on a 12 MiB file (scripts/bench): 3 MiB slices took 85–107 ms with
@@ -69,27 +70,16 @@ pub fn encoder() -> Encoder {
 /// Reads a whole file or blob with `FileReader.readAsArrayBuffer`.
 pub async fn read(blob: &Blob) -> Result<ArrayBuffer, String> {
     let reader = FileReader::new().map_err(describe)?;
-    let (done, finished) = oneshot::channel::<Result<(), String>>();
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let on_load = {
-        let done = done.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(tx) = done.borrow_mut().take() {
-                let _ = tx.send(Ok(()));
-            }
-        })
-    };
-    let on_error = Closure::<dyn FnMut()>::new(move || {
-        if let Some(tx) = done.borrow_mut().take() {
-            let _ = tx.send(Err("The browser could not read the file.".into()));
-        }
-    });
+    let (settle, settled) = callback::channel::<Result<(), String>>();
+    let on_load = settle.with(Ok(()));
+    let on_error = settle.with(Err("The browser could not read the file.".into()));
     reader.set_onload(Some(on_load.as_ref().unchecked_ref()));
     reader.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     reader.read_as_array_buffer(blob).map_err(describe)?;
-    finished
+    settled
+        .wait()
         .await
-        .map_err(|_| "Reading the file was interrupted.".to_string())??;
+        .ok_or_else(|| "Reading the file was interrupted.".to_string())??;
     reader
         .result()
         .map_err(describe)?
@@ -102,7 +92,7 @@ pub async fn read(blob: &Blob) -> Result<ArrayBuffer, String> {
 /// outside the page's heap); see [`encode_natively`] and [`encode_in_wasm`].
 pub async fn encode_to_blob(file: &Blob, prefix: &str, suffix: &str) -> Result<Blob, String> {
     let encoder = encoder();
-    mark(&format!("chairside-upload-encoder={}", encoder.name()));
+    crate::perf::mark(&format!("chairside-upload-encoder={}", encoder.name()));
     let parts = js_sys::Array::new();
     parts.push(&JsValue::from_str(prefix));
     match encoder {
@@ -256,63 +246,16 @@ async fn downscale_with(file: &Blob, sizes: &[f64], max_bytes: usize) -> Result<
 }
 
 async fn to_jpeg(canvas: &web_sys::HtmlCanvasElement) -> Result<Blob, DownscaleError> {
-    let (done, finished) = oneshot::channel::<Option<Blob>>();
-    let done = std::cell::RefCell::new(Some(done));
-    let callback = Closure::<dyn FnMut(JsValue)>::new(move |blob: JsValue| {
-        if let Some(tx) = done.borrow_mut().take() {
-            let _ = tx.send(blob.dyn_into::<Blob>().ok());
-        }
-    });
+    let (settle, settled) = callback::channel::<Option<Blob>>();
+    let on_blob = settle.taking(|blob: JsValue| blob.dyn_into::<Blob>().ok());
     canvas
-        .to_blob_with_type_and_encoder_options(callback.as_ref().unchecked_ref(), "image/jpeg", &JsValue::from_f64(0.9))
+        .to_blob_with_type_and_encoder_options(on_blob.as_ref().unchecked_ref(), "image/jpeg", &JsValue::from_f64(0.9))
         .map_err(|e| DownscaleError::Failed(describe(e)))?;
-    finished
+    settled
+        .wait()
         .await
-        .ok()
         .flatten()
         .ok_or_else(|| DownscaleError::Failed("the browser could not encode JPEG".into()))
-}
-
-/// Records a moment of an upload in the browser's performance timeline (for scripts/bench).
-pub fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(name);
-    }
-}
-
-/// Size of the app's wasm memory, which only grows: after an upload it is the peak.
-pub fn wasm_memory_bytes() -> u64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|m| m.buffer().unchecked_into::<ArrayBuffer>().byte_length() as u64)
-        .unwrap_or(0)
-}
-
-/// The file's last-modified time as Open Dental's "yyyy-MM-dd HH:mm:ss" (local time).
-pub fn last_modified(file: &File) -> String {
-    date_time(&js_sys::Date::new(&JsValue::from_f64(file.last_modified())))
-}
-
-/// Where this page was loaded from, "http://host:port" ("" if unknown).
-pub fn page_origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
-
-pub fn now() -> String {
-    date_time(&js_sys::Date::new_0())
-}
-
-fn date_time(d: &js_sys::Date) -> String {
-    opendental::documents::format_date_time(
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_seconds(),
-    )
 }
 
 fn describe(e: JsValue) -> String {

@@ -6,12 +6,15 @@
 
 mod api;
 mod app;
+mod callback;
+mod clock;
 mod components;
 mod connection;
 mod files;
 mod gateway;
 mod kiosk;
 mod pages;
+mod perf;
 mod reference;
 mod session;
 

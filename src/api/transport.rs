@@ -3,14 +3,13 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use futures::channel::oneshot;
 use gloo_net::http::{Method, RequestBuilder};
 use opendental::ApiError;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
 use crate::{
-    files,
+    callback,
     gateway::{self, hub},
 };
 
@@ -40,14 +39,15 @@ pub(crate) struct Answer {
     endpoint: Option<String>,
 }
 
-/// One fetch: the request as built, the answer read whole.
+/// One fetch: the request as built, the answer read whole; `abort` stops it.
 pub(crate) async fn fetch(
     method: Method,
     url: &str,
     headers: &[(&'static str, String)],
     body: Option<&str>,
+    abort: Option<&web_sys::AbortSignal>,
 ) -> Result<Answer, gloo_net::Error> {
-    let mut request = RequestBuilder::new(url).method(method);
+    let mut request = RequestBuilder::new(url).method(method).abort_signal(abort);
     for (name, value) in headers {
         request = request.header(name, value);
     }
@@ -114,17 +114,8 @@ pub(crate) async fn xhr_send(
         xhr.set_request_header(name, value)
             .map_err(|_| failed("a header was refused"))?;
     }
-    let (done, finished) = oneshot::channel::<&'static str>();
-    let done = Rc::new(RefCell::new(Some(done)));
-    let settle = |outcome: &'static str| {
-        let done = done.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(tx) = done.borrow_mut().take() {
-                let _ = tx.send(outcome);
-            }
-        })
-    };
-    let (on_load, on_error, on_abort) = (settle("load"), settle("error"), settle("abort"));
+    let (settle, settled) = callback::channel::<&'static str>();
+    let (on_load, on_error, on_abort) = (settle.with("load"), settle.with("error"), settle.with("abort"));
     xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
@@ -141,9 +132,12 @@ pub(crate) async fn xhr_send(
     js_sys::Reflect::get(&xhr, &JsValue::from_str("send"))
         .and_then(|send| send.unchecked_into::<js_sys::Function>().call1(&xhr, body))
         .map_err(|_| failed("the browser refused to send"))?;
-    files::mark("chairside-upload-sent");
-    files::mark(&format!("chairside-wasm-memory-after={}", files::wasm_memory_bytes()));
-    let outcome = finished.await.unwrap_or("error");
+    crate::perf::mark("chairside-upload-sent");
+    crate::perf::mark(&format!(
+        "chairside-wasm-memory-after={}",
+        crate::perf::wasm_memory_bytes()
+    ));
+    let outcome = settled.wait().await.unwrap_or("error");
     cancel.0.borrow_mut().1 = None;
     match outcome {
         "load" => Ok(Answer {

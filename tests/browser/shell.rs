@@ -228,3 +228,71 @@ async fn the_page_says_loading_until_the_app_runs_and_why_if_it_cannot() {
     assert!(said.contains("Reload the page"), "{said}");
     b.close().await;
 }
+
+/// A screen's reads stop when the user leaves it (an AbortController per resource, aborted on
+/// cleanup), so a slow answer nobody will see does not keep the connection busy.
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_a_screen_stops_its_reads() {
+    use chairside_sandbox::seed::patients::SMITH_JANE;
+    let b = Browser::start().await;
+    b.sign_in().await;
+    b.goto(&format!("/patients/{SMITH_JANE}")).await;
+    b.wait_for_text(".summary", "Address").await;
+    // Note every fetch the page aborts (the app's requests go through window.fetch).
+    b.script(
+        "window.abortedFetches = []; const fetchAsBefore = window.fetch; \
+         window.fetch = function (request, init) { \
+           const signal = (init && init.signal) || (request && request.signal); \
+           if (signal) signal.addEventListener('abort', () => window.abortedFetches.push(String(request.url || request))); \
+           return fetchAsBefore.apply(this, arguments); };",
+    )
+    .await;
+    b.sandbox.knobs.set_latency_ms(4_000);
+    b.sandbox.knobs.clear_request_log();
+    b.find("nav.patient-nav a[href$='/documents']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while b.requests_starting("GET /documents") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the documents list was never asked for"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let left_at = std::time::Instant::now();
+    b.find(&format!("nav.patient-nav a[href$='/patients/{SMITH_JANE}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let aborted = loop {
+        let aborted = b.script("return window.abortedFetches;").await;
+        let aborted: Vec<String> = serde_json::from_value(aborted).unwrap();
+        if aborted.iter().any(|url| url.contains("/api/v1/documents?")) {
+            break aborted;
+        }
+        assert!(
+            left_at.elapsed() < std::time::Duration::from_secs(3),
+            "the documents list was still awaited after leaving the screen: {aborted:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(
+        aborted.iter().all(|url| !url.contains("/api/v1/patients")),
+        "the summary's own reads go on: {aborted:?}"
+    );
+    // Nothing is left broken: the screen opens again and lists Jane's documents.
+    b.sandbox.knobs.set_latency_ms(0);
+    b.find("nav.patient-nav a[href$='/documents']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(".documents-list").await;
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "{errors:?}");
+    b.close().await;
+}

@@ -46,7 +46,7 @@ impl FieldsForm {
             category: categories.first().map(|c| c.def_num.to_string()).unwrap_or_default(),
             img_type: "Document".into(),
             provider: "0".into(),
-            date: to_datetime_local(&crate::files::now()),
+            date: to_datetime_local(&crate::clock::now()),
             ..Default::default()
         }
     }

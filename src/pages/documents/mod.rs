@@ -119,7 +119,7 @@ fn DocumentsScreen(
             version.track();
             leptos::task::spawn_local(async move {
                 let answer = crate::gateway::thumbnails(pat_num).await;
-                crate::files::mark("chairside-thumbnails-arrived");
+                crate::perf::mark("chairside-thumbnails-arrived");
                 let map = match answer {
                     Ok(thumbnails) => {
                         let _ = pictures.problem.try_set(None);

@@ -85,7 +85,7 @@ pub fn Viewer(
         let item = items.with_value(|items| items[i].clone());
         view.set(ViewState::default());
         natural.set(Size::new(0.0, 0.0));
-        crate::files::mark("chairside-viewer-open");
+        crate::perf::mark("chairside-viewer-open");
         match part {
             Part::Whole => {
                 let key = item_key(&item);
@@ -316,7 +316,7 @@ pub fn Viewer(
         measure();
         // Painted: the frame after the decoded image is laid out (for scripts/bench).
         request_animation_frame(move || {
-            request_animation_frame(|| crate::files::mark("chairside-viewer-painted"));
+            request_animation_frame(|| crate::perf::mark("chairside-viewer-painted"));
         });
     };
 

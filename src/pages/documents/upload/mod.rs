@@ -22,10 +22,7 @@ use self::{
     status::{limit_explanation, readable_size, upload_limit, Status},
 };
 use super::{fields::FieldsForm, DocumentsContext};
-use crate::{
-    api::{idempotency_key, UploadCancel},
-    files,
-};
+use crate::api::{idempotency_key, UploadCancel};
 
 /// One file in the queue. The file itself stays in the browser (a `Blob`) until it is sent.
 #[derive(Clone, Copy)]
@@ -199,7 +196,7 @@ fn new_entry(id: u32, file: &File, default_category: &str, pat_num: i64, newer_t
         .unwrap_or_else(|| name.clone());
     let form = FieldsForm {
         description: stem,
-        date: opendental::documents::to_datetime_local(&files::last_modified(file)),
+        date: opendental::documents::to_datetime_local(&crate::clock::last_modified(file)),
         category: default_category.to_owned(),
         img_type: default_img_type(&mime).to_owned(),
         teeth: String::new(),
@@ -296,8 +293,11 @@ async fn run_upload(
     }
 
     entry.status.set(Status::Reading);
-    files::mark("chairside-upload-begin");
-    files::mark(&format!("chairside-wasm-memory-before={}", files::wasm_memory_bytes()));
+    crate::perf::mark("chairside-upload-begin");
+    crate::perf::mark(&format!(
+        "chairside-wasm-memory-before={}",
+        crate::perf::wasm_memory_bytes()
+    ));
     let (blob, _) = entry.blob.get_value();
     let total = blob.size();
     entry.status.set(Status::Sending { sent: 0.0, total });
