@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
+use opendental::ApiError;
 use wasm_bindgen::JsCast;
 
 use crate::connection::use_connection;
@@ -23,6 +24,56 @@ pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
         <p class="loading" role="status" aria-live="polite">
             {what}
         </p>
+    }
+}
+
+/// A resource on screen: `loading` until it answers, its error's explanation if it failed, else
+/// `children` with the value (`let:value` in a view). With `keep_shown`, what was shown stays
+/// while the resource loads again (a `Transition`), instead of the loading text (`Suspense`).
+#[component]
+pub fn Loaded<T, E, V, F>(
+    resource: LocalResource<Result<T, E>>,
+    loading: &'static str,
+    #[prop(optional)] keep_shown: bool,
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    E: Clone + std::fmt::Display + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let shown = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => children(value).into_any(),
+                Err(error) => view! { <ErrorNotice message=error.to_string() /> }.into_any(),
+            }
+        })
+    };
+    let fallback = move || view! { <Loading what=loading /> };
+    if keep_shown {
+        view! { <Transition fallback>{shown}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback>{shown}</Suspense> }.into_any()
+    }
+}
+
+/// What `action` last failed with, after `what` ("Not saved."), until its next try starts.
+pub fn action_failure<I: 'static, T: 'static>(
+    action: Action<I, Result<T, ApiError>>,
+    what: &'static str,
+) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        if action.pending().get() {
+            return None;
+        }
+        action.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err())
+                .map(|e| format!("{what} {}", e.message()))
+        })
     }
 }
 

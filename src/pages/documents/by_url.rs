@@ -2,14 +2,17 @@
 //! from inside the office, so only public http(s) addresses are sent
 //! (`opendental::documents::check_fetchable_url` says why any other is refused).
 
-use leptos::{prelude::*, task::spawn_local};
-use opendental::documents::{check_fetchable_url, SetByUrl};
+use leptos::prelude::*;
+use opendental::{
+    documents::{check_fetchable_url, SetByUrl},
+    ApiError,
+};
 
 use super::{
     fields::{FieldsEditor, FieldsForm},
-    DocumentsContext, WithProviders,
+    DocumentsContext,
 };
-use crate::components::ErrorNotice;
+use crate::components::{action_failure, ErrorNotice};
 
 #[component]
 pub fn ByUrlPanel() -> impl IntoView {
@@ -17,43 +20,50 @@ pub fn ByUrlPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let url = RwSignal::new(String::new());
     let form = RwSignal::new(FieldsForm::new_document(&context.categories));
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // What the form's own check found (an address Open Dental could not fetch, a bad date).
+    let invalid = RwSignal::new(None::<String>);
     let categories = context.categories.clone();
+
+    let add = Action::new_local({
+        let context = context.clone();
+        move |request: &SetByUrl| {
+            let (context, request) = (context.clone(), request.clone());
+            async move {
+                let doc = context.client.set_by_url(&request).await?;
+                context.announce.run(format!(
+                    "Added “{}” by URL; Open Dental downloads it when the document is opened.",
+                    doc.description
+                ));
+                url.set(String::new());
+                context.reload.run(());
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let busy = add.pending();
+    let failure = action_failure(add, "Not added.");
 
     let submit = {
         let context = context.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            problem.set(None);
+            if busy.get_untracked() {
+                return;
+            }
+            invalid.set(None);
+            add.value().set(None);
             let typed = url.get_untracked().trim().to_owned();
             let checked = check_fetchable_url(&typed).map(|()| typed);
-            let fields = form.with_untracked(|f| f.to_fields());
-            let (url_ok, fields) = match (checked, fields) {
-                (Ok(u), Ok(f)) => (u, f),
-                (Err(e), _) | (_, Err(e)) => return problem.set(Some(e)),
-            };
-            busy.set(true);
-            let context = context.clone();
-            let request = SetByUrl {
-                pat_num: context.pat_num,
-                url: url_ok,
-                fields,
-            };
-            spawn_local(async move {
-                match context.client.set_by_url(&request).await {
-                    Ok(doc) => {
-                        context.announce.run(format!(
-                            "Added “{}” by URL; Open Dental downloads it when the document is opened.",
-                            doc.description
-                        ));
-                        url.set(String::new());
-                        context.reload.run(());
-                    }
-                    Err(e) => problem.set(Some(format!("Not added. {}", e.message()))),
+            match (checked, form.with_untracked(|f| f.to_fields())) {
+                (Ok(url), Ok(fields)) => {
+                    add.dispatch(SetByUrl {
+                        pat_num: context.pat_num,
+                        url,
+                        fields,
+                    });
                 }
-                busy.set(false);
-            });
+                (Err(e), _) | (_, Err(e)) => invalid.set(Some(e)),
+            }
         }
     };
 
@@ -65,7 +75,7 @@ pub fn ByUrlPanel() -> impl IntoView {
                 </button>
             </h3>
             <Show when=move || open.get()>
-                <form class="form" on:submit=submit.clone()>
+                <form class="form" on:submit=submit>
                     <label for="by-url-address">"Web address of the file"</label>
                     <input
                         id="by-url-address"
@@ -78,13 +88,8 @@ pub fn ByUrlPanel() -> impl IntoView {
                     <p class="hint" id="by-url-help">
                         "Open Dental fetches the file itself, later, from the office: only public web addresses, without a user name or password."
                     </p>
-                    <WithProviders children={
-                        let categories = categories.clone();
-                        Box::new(move |providers| {
-                            view! { <FieldsEditor form categories=categories.clone() providers id="by-url" /> }.into_any()
-                        })
-                    } />
-                    {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+                    <FieldsEditor form categories=categories.clone() id="by-url" />
+                    {move || invalid.get().or_else(failure).map(|message| view! { <ErrorNotice message /> })}
                     <div class="actions">
                         <button type="submit" class="primary" disabled=move || busy.get()>"Add document"</button>
                     </div>

@@ -1,19 +1,20 @@
 //! One document: its image info (GET single), an edit form that PUTs only what changed, and
 //! delete with a confirmation that names the document. Mounts show what the list knows.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use opendental::{
-    documents::{Document, DocumentListItem},
+    documents::{Document, DocumentFields, DocumentListItem},
     sftp::DownloadItem,
+    ApiError,
 };
 
 use super::{
     fields::{is_empty, FieldsEditor, FieldsForm},
     list::Selection,
     sftp::SftpPanelState,
-    DocumentsContext, WithProviders,
+    DocumentsContext,
 };
-use crate::components::{ErrorNotice, Loading, ModalDialog};
+use crate::components::{action_failure, ErrorNotice, Loaded, ModalDialog};
 
 #[component]
 pub fn DetailPanel(selection: Selection, selected: RwSignal<Option<Selection>>) -> impl IntoView {
@@ -61,20 +62,13 @@ fn DocumentDetail(doc_num: i64, selected: RwSignal<Option<Selection>>) -> impl I
     let document = LocalResource::new(move || {
         let client = client.clone();
         version.track();
-        async move { client.document(doc_num).await.map_err(|e| e.message()) }
+        async move { client.document(doc_num).await }
     });
+    let on_saved = Callback::new(move |()| version.update(|v| *v += 1));
     view! {
-        <Suspense fallback=|| view! { <Loading what="Loading the document…" /> }>
-            {move || Suspend::new(async move {
-                match document.await {
-                    Ok(doc) => {
-                        let on_saved = Callback::new(move |()| version.update(|v| *v += 1));
-                        view! { <DocumentInfo doc selected on_saved /> }.into_any()
-                    }
-                    Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=document loading="Loading the document…" let:doc>
+            <DocumentInfo doc selected on_saved />
+        </Loaded>
     }
 }
 
@@ -83,10 +77,8 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
     let context = expect_context::<DocumentsContext>();
     let original = FieldsForm::from_document(&doc);
     let form = RwSignal::new(original.clone());
-    let problem = RwSignal::new(None::<String>);
-    // Shown in the confirmation, which is modal.
-    let delete_problem = RwSignal::new(None::<String>);
-    let saving = RwSignal::new(false);
+    // What the form's own check found (a date or teeth Open Dental would refuse).
+    let invalid = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let name = if doc.description.trim().is_empty() {
         doc.file_name.clone()
@@ -95,59 +87,60 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
     };
     let doc_num = doc.doc_num;
 
-    let save = {
+    let save = Action::new_local({
         let context = context.clone();
-        let original = original.clone();
+        move |changes: &DocumentFields| {
+            let (context, changes) = (context.clone(), changes.clone());
+            async move {
+                let saved = context.client.update_document(doc_num, &changes).await?;
+                context
+                    .announce
+                    .run(format!("Saved the image info of “{}”.", saved.description));
+                context.reload.run(());
+                on_saved.run(());
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let delete = Action::new_local({
+        let (context, name) = (context.clone(), name.clone());
+        move |()| {
+            let (context, name) = (context.clone(), name.clone());
+            async move {
+                context.client.delete_document(doc_num).await?;
+                context.announce.run(format!("Deleted “{name}”."));
+                selected.set(None);
+                context.reload.run(());
+                Ok::<_, ApiError>(())
+            }
+        }
+    });
+    let busy = move || save.pending().get() || delete.pending().get();
+    let save_failure = action_failure(save, "Not saved.");
+    // Shown in the confirmation, which is modal.
+    let delete_failure = action_failure(delete, "Not deleted.");
+
+    let submit = {
+        let context = context.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            problem.set(None);
-            let changes = match form.with_untracked(|f| f.changes_from(&original)) {
-                Ok(changes) => changes,
-                Err(reason) => return problem.set(Some(reason)),
-            };
-            if is_empty(&changes) {
-                return context.announce.run("Nothing has changed.".into());
+            if busy() {
+                return;
             }
-            saving.set(true);
-            let context = context.clone();
-            spawn_local(async move {
-                match context.client.update_document(doc_num, &changes).await {
-                    Ok(saved) => {
-                        context
-                            .announce
-                            .run(format!("Saved the image info of “{}”.", saved.description));
-                        context.reload.run(());
-                        on_saved.run(());
-                    }
-                    Err(e) => problem.set(Some(format!("Not saved. {}", e.message()))),
+            invalid.set(None);
+            save.value().set(None);
+            match form.with_untracked(|f| f.changes_from(&original)) {
+                Err(reason) => invalid.set(Some(reason)),
+                Ok(changes) if is_empty(&changes) => context.announce.run("Nothing has changed.".into()),
+                Ok(changes) => {
+                    save.dispatch(changes);
                 }
-                saving.set(false);
-            });
+            }
         }
     };
-
-    let delete = {
-        let context = context.clone();
-        let name = name.clone();
-        Callback::new(move |()| {
-            delete_problem.set(None);
-            saving.set(true);
-            let context = context.clone();
-            let name = name.clone();
-            spawn_local(async move {
-                match context.client.delete_document(doc_num).await {
-                    Ok(()) => {
-                        context.announce.run(format!("Deleted “{name}”."));
-                        selected.set(None);
-                        context.reload.run(());
-                    }
-                    Err(e) => {
-                        delete_problem.set(Some(format!("Not deleted. {}", e.message())));
-                        saving.set(false);
-                    }
-                }
-            });
-        })
+    let keep = move || {
+        delete.value().set(None);
+        confirming.set(false);
     };
 
     let question = StoredValue::new(format!(
@@ -164,16 +157,13 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
             <dt>"Last changed"</dt>
             <dd>{doc.date_t_stamp.clone()}</dd>
         </dl>
-        <form class="form edit-form" on:submit=save>
-            <WithProviders children=Box::new(move |providers| {
-                view! { <FieldsEditor form categories=categories.clone() providers id="edit" with_print_heading=true /> }
-                    .into_any()
-            }) />
-            {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+        <form class="form edit-form" on:submit=submit>
+            <FieldsEditor form categories=categories.clone() id="edit" with_print_heading=true />
+            {move || invalid.get().or_else(save_failure).map(|message| view! { <ErrorNotice message /> })}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || saving.get()>"Save changes"</button>
+                <button type="submit" class="primary" disabled=busy>"Save changes"</button>
                 <SendToSftp item=DownloadItem::Document(doc_num) />
-                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || saving.get()>
+                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=busy>
                     "Delete…"
                 </button>
             </div>
@@ -186,22 +176,27 @@ fn DocumentInfo(doc: Document, selected: RwSignal<Option<Selection>>, on_saved: 
                 labelled_by="confirm-delete-title"
                 described_by="confirm-delete-text"
                 initial_focus="keep-document"
-                on_cancel=move |()| {
-                    delete_problem.set(None);
-                    confirming.set(false);
-                }
+                on_cancel=move |()| keep()
             >
                 <h4 id="confirm-delete-title">"Delete this document?"</h4>
                 <p id="confirm-delete-text">{question.get_value()}</p>
-                {move || delete_problem.get().map(|message| view! { <ErrorNotice message /> })}
+                {move || delete_failure().map(|message| view! { <ErrorNotice message /> })}
                 <div class="actions">
-                    <button type="button" class="danger" id="confirm-delete" on:click=move |_| delete.run(()) disabled=move || saving.get()>
+                    <button
+                        type="button"
+                        class="danger"
+                        id="confirm-delete"
+                        on:click=move |_| {
+                            if !busy() {
+                                delete.value().set(None);
+                                delete.dispatch(());
+                            }
+                        }
+                        disabled=busy
+                    >
                         "Delete document"
                     </button>
-                    <button type="button" id="keep-document" on:click=move |_| {
-                        delete_problem.set(None);
-                        confirming.set(false);
-                    }>"Keep it"</button>
+                    <button type="button" id="keep-document" on:click=move |_| keep()>"Keep it"</button>
                 </div>
             </ModalDialog>
         </Show>

@@ -11,6 +11,9 @@ use opendental::{
     tooth,
 };
 
+use super::DocumentsContext;
+use crate::{components::Loaded, reference::use_reference_data};
+
 /// What the user typed, as the inputs hold it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldsForm {
@@ -96,15 +99,36 @@ pub fn is_empty(fields: &DocumentFields) -> bool {
     fields == &DocumentFields::default()
 }
 
-/// The inputs for `FieldsForm`. `id` keeps labels unique when several forms are on screen.
+/// The inputs for `FieldsForm`, once the practice's providers are known (fetched once per
+/// session). `id` keeps labels unique when several forms are on screen.
 #[component]
 pub fn FieldsEditor(
     form: RwSignal<FieldsForm>,
     categories: Arc<Vec<Definition>>,
-    providers: Arc<Vec<Provider>>,
     #[prop(into)] id: String,
     /// Offer the print-heading checkbox (edit only).
     #[prop(optional)]
+    with_print_heading: bool,
+) -> impl IntoView {
+    let context = expect_context::<DocumentsContext>();
+    let reference = use_reference_data();
+    let providers = LocalResource::new(move || {
+        let client = context.client.clone();
+        async move { reference.providers(&client).await }
+    });
+    view! {
+        <Loaded resource=providers loading="Loading providers…" let:providers>
+            <FieldInputs form categories=categories.clone() providers id=id.clone() with_print_heading />
+        </Loaded>
+    }
+}
+
+#[component]
+fn FieldInputs(
+    form: RwSignal<FieldsForm>,
+    categories: Arc<Vec<Definition>>,
+    providers: Arc<Vec<Provider>>,
+    id: String,
     with_print_heading: bool,
 ) -> impl IntoView {
     let field = move |name: &str| format!("{id}-{name}");

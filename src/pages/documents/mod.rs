@@ -24,14 +24,14 @@ mod viewer;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use opendental::models::{Definition, Provider};
+use opendental::models::Definition;
 
 use crate::{
     api::Client,
-    components::{ErrorNotice, Loading},
+    components::{ErrorNotice, Loaded},
     connection::use_connection,
     pages::patient::SelectedPatient,
-    reference::{image_categories, use_reference_data},
+    reference::image_categories,
 };
 
 /// What every part of the screen needs.
@@ -73,30 +73,22 @@ pub fn DocumentsPage() -> impl IntoView {
         <section class="page documents">
             <h2>"Documents and images"</h2>
             <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
-            <Suspense fallback=|| view! { <Loading what="Loading documents…" /> }>
-                {move || Suspend::new(async move {
-                    let (categories, Some(client), Some(pat_num)) =
-                        (categories.await, connection.client(), pat_num.get_untracked())
-                    else {
-                        return view! { <ErrorNotice message="Not connected." /> }.into_any();
-                    };
-                    match categories {
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                        Ok(categories) => {
-                            let context = DocumentsContext {
-                                client,
-                                pat_num,
-                                categories,
-                                reload: Callback::new(move |()| version.update(|v| *v += 1)),
-                                announce: Callback::new(move |text: String| announcement.set(text)),
-                                newest_doc: RwSignal::new(0),
-                            };
-                            provide_context(context.clone());
-                            view! { <DocumentsScreen documents version /> }.into_any()
-                        }
+            <Loaded resource=categories loading="Loading documents…" let:categories>
+                {match (connection.client(), pat_num.get_untracked()) {
+                    (Some(client), Some(pat_num)) => {
+                        provide_context(DocumentsContext {
+                            client,
+                            pat_num,
+                            categories,
+                            reload: Callback::new(move |()| version.update(|v| *v += 1)),
+                            announce: Callback::new(move |text: String| announcement.set(text)),
+                            newest_doc: RwSignal::new(0),
+                        });
+                        view! { <DocumentsScreen documents version /> }.into_any()
                     }
-                })}
-            </Suspense>
+                    _ => view! { <ErrorNotice message="Not connected." /> }.into_any(),
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -151,41 +143,11 @@ fn DocumentsScreen(
             <sftp::SftpPanel documents />
         </div>
         <div class="documents-layout">
-            <Transition fallback=|| view! { <Loading what="Loading documents…" /> }>
-                {move || Suspend::new(async move {
-                    match documents.await {
-                        Ok(items) => view! { <list::DocumentList items selected /> }.into_any(),
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=documents loading="Loading documents…" keep_shown=true let:items>
+                <list::DocumentList items selected />
+            </Loaded>
             {move || selected.get().map(|selection| view! { <detail::DetailPanel selection selected /> })}
         </div>
         {move || viewing.get().map(|(items, start)| view! { <viewer::Viewer items start on_close=close_viewer /> })}
-    }
-}
-
-/// Renders `children` with the practice's providers (fetched once per session).
-#[component]
-fn WithProviders(children: Box<dyn Fn(Arc<Vec<Provider>>) -> AnyView + Send + Sync>) -> impl IntoView {
-    let context = expect_context::<DocumentsContext>();
-    let reference = use_reference_data();
-    let providers = LocalResource::new(move || {
-        let client = context.client.clone();
-        async move { reference.providers(&client).await.map_err(|e| e.message()) }
-    });
-    let children = Arc::new(children);
-    view! {
-        <Suspense fallback=|| view! { <Loading what="Loading providers…" /> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match providers.await {
-                        Ok(providers) => children(providers),
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
     }
 }

@@ -25,10 +25,7 @@ use opendental::{
 };
 
 use crate::{
-    api::Client,
-    components::{ErrorNotice, Loading},
-    connection::use_connection,
-    pages::patient::SelectedPatient,
+    api::Client, components::Loaded, connection::use_connection, pages::patient::SelectedPatient,
     reference::use_reference_data,
 };
 
@@ -91,27 +88,20 @@ pub fn TreatmentPlansPage() -> impl IntoView {
     view! {
         <section class="page treatment-plans">
             <h2>"Treatment plans"</h2>
-            <Transition fallback=|| view! { <Loading what="Loading treatment plans…" /> }>
+            <Loaded resource=data loading="Loading treatment plans…" keep_shown=true let:loaded>
                 {move || {
+                    let (plans, context) = loaded.clone();
                     let requested = query.read().get("plan").and_then(|p| p.parse::<i64>().ok());
-                    Suspend::new(async move {
-                        match data.await {
-                            Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                            Ok((plans, _)) if plans.is_empty() => {
-                                view! { <p>"This patient has no treatment plans."</p> }.into_any()
-                            }
-                            Ok((plans, context)) => {
-                                let chosen = chosen_plan(&plans, requested).expect("plans is not empty");
-                                view! {
-                                    <PlanList plans=plans chosen=chosen.treat_plan_num />
-                                    <PlanDetail plan=chosen context />
-                                }
-                                    .into_any()
-                            }
+                    match chosen_plan(&plans, requested) {
+                        None => view! { <p>"This patient has no treatment plans."</p> }.into_any(),
+                        Some(chosen) => view! {
+                            <PlanList plans=plans.clone() chosen=chosen.treat_plan_num />
+                            <PlanDetail plan=chosen context />
                         }
-                    })
+                            .into_any(),
+                    }
                 }}
-            </Transition>
+            </Loaded>
         </section>
     }
 }
@@ -167,21 +157,12 @@ fn AttachedProcedures(plan: TreatPlan, context: PlanContext) -> impl IntoView {
     let plan_status = plan.tp_status.clone();
     let attaches = LocalResource::new(move || {
         let client = client.clone();
-        async move { client.treat_plan_attaches(plan_num).await.map_err(|e| e.message()) }
+        async move { client.treat_plan_attaches(plan_num).await }
     });
     view! {
-        <Suspense fallback=|| view! { <Loading what="Loading the plan's procedures…" /> }>
-            {move || {
-                let context = context.clone();
-                let plan_status = plan_status.clone();
-                Suspend::new(async move {
-                    match attaches.await {
-                        Ok(attaches) => view! { <editor::PlanEditor plan_num plan_status attaches context /> }.into_any(),
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=attaches loading="Loading the plan's procedures…" let:attaches>
+            <editor::PlanEditor plan_num plan_status=plan_status.clone() attaches context=context.clone() />
+        </Loaded>
     }
 }
 

@@ -3,10 +3,7 @@
 use leptos::prelude::*;
 use opendental::treatment::{cents, format_money, ProcTp, TreatPlan};
 
-use crate::{
-    api::Client,
-    components::{ErrorNotice, Loading},
-};
+use crate::{api::Client, components::Loaded};
 
 /// A Saved plan: the ProcTP copies, read-only, with insurance and patient amounts.
 #[component]
@@ -14,18 +11,13 @@ pub(super) fn SavedPlan(plan: TreatPlan, client: Client) -> impl IntoView {
     let plan_num = plan.treat_plan_num;
     let proc_tps = LocalResource::new(move || {
         let client = client.clone();
-        async move { client.proc_tps(plan_num).await.map_err(|e| e.message()) }
+        async move { client.proc_tps(plan_num).await }
     });
     view! {
         <p class="hint">"A saved plan is a record of what was presented; it cannot be changed."</p>
-        <Suspense fallback=|| view! { <Loading what="Loading the saved plan…" /> }>
-            {move || Suspend::new(async move {
-                match proc_tps.await {
-                    Ok(items) => view! { <SavedPlanTable items /> }.into_any(),
-                    Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=proc_tps loading="Loading the saved plan…" let:items>
+            <SavedPlanTable items />
+        </Loaded>
     }
 }
 

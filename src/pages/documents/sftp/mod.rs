@@ -18,7 +18,7 @@ use self::model::{
 };
 use super::{
     fields::{FieldsEditor, FieldsForm},
-    DocumentsContext, WithProviders,
+    DocumentsContext,
 };
 use crate::components::{focus_later, ErrorNotice};
 
@@ -215,12 +215,7 @@ pub fn SftpPanel(documents: LocalResource<Result<Vec<DocumentListItem>, String>>
                         }
                     }}
                     <Show when=move || action.get() == SftpAction::Import>
-                        <WithProviders children={
-                            let categories = categories.get_value();
-                            Box::new(move |providers| {
-                                view! { <FieldsEditor form categories=categories.clone() providers id="sftp" /> }.into_any()
-                            })
-                        } />
+                        <FieldsEditor form categories=categories.get_value() id="sftp" />
                     </Show>
                     {move || problem().map(|message| view! { <ErrorNotice message /> })}
                     <div class="actions">

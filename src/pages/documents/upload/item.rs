@@ -13,7 +13,7 @@ use crate::{
     api::UploadCancel,
     components::ErrorNotice,
     files,
-    pages::documents::{fields::FieldsEditor, DocumentsContext, WithProviders},
+    pages::documents::{fields::FieldsEditor, DocumentsContext},
 };
 
 #[component]
@@ -65,13 +65,7 @@ pub(super) fn QueueItem(entry: Entry, start: Callback<Entry>, remove: Callback<u
                 // Retry must look for exactly what was sent.
                 <fieldset class="upload-fields" disabled=frozen aria-describedby=format!("upload-{id}-frozen")>
                     <legend class="visually-hidden">{legend.clone()}</legend>
-                    <WithProviders children={
-                        let categories = categories.clone();
-                        Box::new(move |providers| {
-                            view! { <FieldsEditor form=entry.form categories=categories.clone() providers id=format!("upload-{id}") /> }
-                                .into_any()
-                        })
-                    } />
+                    <FieldsEditor form=entry.form categories=categories.clone() id=format!("upload-{id}") />
                     <p class="hint" id=format!("upload-{id}-frozen") hidden=move || !frozen()>
                         "These are the details that were sent. They can be changed once Retry has found out whether the file arrived."
                     </p>
