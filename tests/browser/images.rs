@@ -216,10 +216,20 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
         "none"
     );
 
+    // The first of the list: Previous is off, Next on.
+    let disabled = |id: &'static str| {
+        let b = &b;
+        async move { b.script(&format!("return document.querySelector('#{id}').disabled")).await }
+    };
+    assert_eq!(disabled("viewer-previous").await, true);
+    assert_eq!(disabled("viewer-next").await, false);
+
     // The arrow key moves to the next document: the card's back.
     b.find("#viewer-close").await.send_keys(ARROW_RIGHT).await.unwrap();
     b.wait_for_text("#viewer-title", "Insurance card back").await;
     b.wait_for_text("#viewer-info", "2 of 11").await;
+    assert_eq!(disabled("viewer-previous").await, false);
+    assert_eq!(disabled("viewer-next").await, false);
     wait_until(
         &b,
         "document.querySelector('#viewer-image')?.naturalWidth > 0",

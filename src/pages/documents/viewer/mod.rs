@@ -13,34 +13,20 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use leptos::{ev, prelude::*, task::spawn_local};
 use opendental::documents::DocumentListItem;
 
+use self::{
+    commands::Command,
+    files::{fetch_item, keep, prefetch, present, Shown},
+    tools::ViewerTools,
+};
 use super::media::{accessible_text, item_key, title_of};
 use super::thumbs::{blob_of, ObjectUrl};
 use super::view_state::{step_from, swipe, Size, Step, ViewState};
 use crate::components::{sleep_ms, ModalDialog};
 use crate::gateway::{self, EncodedImage, FetchedFile};
 
-/// Files kept while the viewer is open: the current one and those fetched ahead.
-const KEPT_FILES: usize = 5;
-
-/// What the stage shows.
-#[derive(Clone, Debug, PartialEq)]
-enum Shown {
-    Loading,
-    Image {
-        url: String,
-        name: String,
-    },
-    Pdf {
-        url: String,
-        name: String,
-    },
-    /// Not something a browser shows (Word, DICOM): offered for download.
-    Other {
-        url: String,
-        name: String,
-    },
-    Failed(String),
-}
+mod commands;
+mod files;
+mod tools;
 
 /// Which picture of the current item: the document (or a mount's composite), or one of the
 /// mount's images.
@@ -174,6 +160,14 @@ pub fn Viewer(
         let (n, s) = (natural.get_untracked(), stage_size.get_untracked());
         view.update(|v| change(v, n, s));
     };
+    let run = move |command: Command| match command {
+        Command::Go(step) => go(step),
+        Command::ZoomIn => with_view(|v, n, s| v.zoom_in(n, s)),
+        Command::ZoomOut => with_view(|v, n, s| v.zoom_out(n, s)),
+        other => view.update(|v| {
+            other.apply_to_view(v);
+        }),
+    };
 
     let on_key = move |ev: ev::KeyboardEvent| {
         // Sliders and buttons keep their own keys.
@@ -184,43 +178,9 @@ pub fn Viewer(
         if in_control || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let handled = match ev.key().as_str() {
-            "ArrowRight" | "PageDown" => {
-                go(Step::Next);
-                true
-            }
-            "ArrowLeft" | "PageUp" => {
-                go(Step::Previous);
-                true
-            }
-            "+" | "=" => {
-                with_view(|v, n, s| v.zoom_in(n, s));
-                true
-            }
-            "-" => {
-                with_view(|v, n, s| v.zoom_out(n, s));
-                true
-            }
-            "0" => {
-                view.update(ViewState::fit);
-                true
-            }
-            "1" => {
-                view.update(ViewState::actual_size);
-                true
-            }
-            "r" => {
-                view.update(ViewState::rotate_right);
-                true
-            }
-            "R" => {
-                view.update(ViewState::rotate_left);
-                true
-            }
-            _ => false,
-        };
-        if handled {
+        if let Some(command) = Command::for_key(&ev.key()) {
             ev.prevent_default();
+            run(command);
         }
     };
 
@@ -351,8 +311,7 @@ pub fn Viewer(
             "visible"
         }
     };
-    let percent = move || view.get().percent(natural.get(), stage_size.get());
-    let is_image = move || matches!(shown.get(), Shown::Image { .. });
+    let percent = Signal::derive(move || view.get().percent(natural.get(), stage_size.get()));
     let close = move || on_close.run(current_key());
 
     view! {
@@ -369,59 +328,7 @@ pub fn Viewer(
                     <p id="viewer-info" class="meta" aria-live="polite">{info}</p>
                     <button type="button" id="viewer-close" on:click=move |_| close()>"Close"</button>
                 </header>
-                <div class="viewer-tools" role="toolbar" aria-label="View" aria-controls="viewer-stage">
-                    <button type="button" id="viewer-previous" on:click=move |_| go(Step::Previous)
-                        disabled=move || index.get() == 0 aria-keyshortcuts="ArrowLeft">"‹ Previous"</button>
-                    <button type="button" id="viewer-next" on:click=move |_| go(Step::Next)
-                        disabled=move || index.get() + 1 >= len aria-keyshortcuts="ArrowRight">"Next ›"</button>
-                    <span class="separator" aria-hidden="true"></span>
-                    <button type="button" id="viewer-zoom-out" disabled=move || !is_image()
-                        on:click=move |_| with_view(|v, n, s| v.zoom_out(n, s)) aria-label="Zoom out">"−"</button>
-                    <span class="zoom-level" id="viewer-zoom" aria-live="polite">{move || format!("{} %", percent())}</span>
-                    <button type="button" id="viewer-zoom-in" disabled=move || !is_image()
-                        on:click=move |_| with_view(|v, n, s| v.zoom_in(n, s)) aria-label="Zoom in">"+"</button>
-                    <button type="button" id="viewer-fit" disabled=move || !is_image()
-                        on:click=move |_| view.update(ViewState::fit)>"Fit"</button>
-                    <button type="button" id="viewer-actual" disabled=move || !is_image()
-                        on:click=move |_| view.update(ViewState::actual_size)>"100 %"</button>
-                    <button type="button" id="viewer-rotate-left" disabled=move || !is_image()
-                        on:click=move |_| view.update(ViewState::rotate_left) aria-label="Rotate left">"⟲"</button>
-                    <button type="button" id="viewer-rotate-right" disabled=move || !is_image()
-                        on:click=move |_| view.update(ViewState::rotate_right) aria-label="Rotate right">"⟳"</button>
-                    <button type="button" id="viewer-flip-h" disabled=move || !is_image()
-                        aria-pressed=move || view.get().flip_horizontal.to_string()
-                        on:click=move |_| view.update(ViewState::flip_horizontally)>"Flip ↔"</button>
-                    <button type="button" id="viewer-flip-v" disabled=move || !is_image()
-                        aria-pressed=move || view.get().flip_vertical.to_string()
-                        on:click=move |_| view.update(ViewState::flip_vertically)>"Flip ↕"</button>
-                    <label class="slider">
-                        "Brightness"
-                        <input type="range" id="viewer-brightness" min="0" max="200" step="5"
-                            disabled=move || !is_image()
-                            prop:value=move || view.get().brightness.to_string()
-                            on:input:target=move |ev| {
-                                if let Ok(b) = ev.target().value().parse() { view.update(|v| v.brightness = b) }
-                            } />
-                    </label>
-                    <label class="slider">
-                        "Contrast"
-                        <input type="range" id="viewer-contrast" min="0" max="200" step="5"
-                            disabled=move || !is_image()
-                            prop:value=move || view.get().contrast.to_string()
-                            on:input:target=move |ev| {
-                                if let Ok(c) = ev.target().value().parse() { view.update(|v| v.contrast = c) }
-                            } />
-                    </label>
-                    <button type="button" id="viewer-reset" disabled=move || !is_image()
-                        on:click=move |_| view.update(ViewState::reset_adjustments)>"Reset"</button>
-                    {move || {
-                        let (url, name) = match shown.get() {
-                            Shown::Image { url, name } | Shown::Pdf { url, name } | Shown::Other { url, name } => (url, name),
-                            _ => return None,
-                        };
-                        Some(view! { <a class="button" id="viewer-download" href=url download=name>"Download"</a> })
-                    }}
-                </div>
+                <ViewerTools index len view percent shown run=Callback::new(run) />
                 {move || item().is_mount().then(|| view! {
                     <div class="mount-parts" role="group" aria-label="The mount's images">
                         <button type="button" aria-pressed=move || (part.get() == Part::Whole).to_string()
@@ -484,74 +391,4 @@ pub fn Viewer(
             </div>
         </ModalDialog>
     }
-}
-
-async fn fetch_item(item: &DocumentListItem) -> Result<FetchedFile, String> {
-    let url = if item.is_mount() {
-        gateway::mount_image_url(item.mount_num)
-    } else {
-        gateway::document_file_url(item.doc_num)
-    };
-    gateway::fetch_file(&url).await
-}
-
-fn present(file: &FetchedFile, current_url: StoredValue<Option<ObjectUrl>, LocalStorage>, shown: RwSignal<Shown>) {
-    let Some(object_url) = ObjectUrl::new(&file.blob) else {
-        return shown.set(Shown::Failed("The browser could not open this file.".into()));
-    };
-    let url = object_url.as_str().to_owned();
-    let name = file.file_name.clone();
-    let kind = file.content_type.to_ascii_lowercase();
-    // The old picture's URL is revoked once the new one is shown.
-    shown.set(if kind.starts_with("image/") && !kind.contains("tiff") {
-        Shown::Image { url, name }
-    } else if kind.starts_with("application/pdf") {
-        Shown::Pdf { url, name }
-    } else {
-        Shown::Other { url, name }
-    });
-    current_url.set_value(Some(object_url));
-}
-
-fn keep(files: StoredValue<HashMap<String, FetchedFile>, LocalStorage>, key: String, file: FetchedFile) {
-    let _ = files.try_update_value(|f| {
-        if f.len() >= KEPT_FILES && !f.contains_key(&key) {
-            if let Some(any) = f.keys().next().cloned() {
-                f.remove(&any);
-            }
-        }
-        f.insert(key, file);
-    });
-}
-
-/// Fetches the next and previous documents ahead, one at a time, only while none of this
-/// session's requests wait for the throttle (behind Remote, viewing comes first).
-fn prefetch(
-    at: usize,
-    items: StoredValue<Vec<DocumentListItem>>,
-    files: StoredValue<HashMap<String, FetchedFile>, LocalStorage>,
-) {
-    let len = items.with_value(Vec::len);
-    let ahead: Vec<DocumentListItem> = [Step::Next, Step::Previous]
-        .into_iter()
-        .filter_map(|step| step_from(at, len, step))
-        .filter_map(|i| items.try_with_value(|items| items[i].clone()))
-        // Only images and mounts: a PDF or Word file is opened by choice.
-        .filter(|item| item.is_mount() || super::media::kind_of(item) == super::media::Kind::Image)
-        .collect();
-    spawn_local(async move {
-        for item in ahead {
-            let key = item_key(&item);
-            if files.try_with_value(|f| f.contains_key(&key)) != Some(false) {
-                continue;
-            }
-            match gateway::queue().await {
-                Ok(queue) if queue.waiting == 0 => {}
-                _ => return,
-            }
-            if let Ok(file) = fetch_item(&item).await {
-                keep(files, key, file);
-            }
-        }
-    });
 }
