@@ -28,7 +28,7 @@ use crate::{files, gateway::hub};
 mod transport;
 
 pub use transport::UploadCancel;
-pub(crate) use transport::{fetch, through_gateway, xhr_post, xhr_send};
+pub(crate) use transport::{fetch, through_gateway, xhr_send};
 
 /// How requests are authorised.
 #[derive(Clone, PartialEq, Eq)]
@@ -352,14 +352,14 @@ impl Client {
             Auth::Keys(_) => {
                 let queue = REQUEST_QUEUE.with(Rc::clone);
                 let _turn = queue.lock().await;
-                xhr_post(&url, &headers, body.as_ref(), on_progress, cancel).await
+                xhr_send("POST", &url, &headers, body.as_ref(), on_progress, cancel).await
             }
             // Signed out: the same Blob goes again after the next sign-in.
             Auth::Gateway => loop {
                 let sent_at = js_sys::Date::now();
                 let answer = {
                     let _on_the_wire = hub::sent(sent_at);
-                    xhr_post(&url, &headers, body.as_ref(), on_progress.clone(), cancel).await
+                    xhr_send("POST", &url, &headers, body.as_ref(), on_progress.clone(), cancel).await
                 };
                 match answer {
                     Ok(answer) => match through_gateway(sent_at, answer).await {

@@ -80,19 +80,9 @@ pub(crate) async fn through_gateway(sent_at: f64, answer: Answer) -> Result<Opti
     Ok(Some(answer))
 }
 
-/// Sends `body` with XMLHttpRequest and waits for the answer. Progress events are forwarded;
-/// a dropped connection is a network error, an abort by the user is `Cancelled`.
-pub(crate) async fn xhr_post(
-    url: &str,
-    headers: &[(&'static str, String)],
-    body: &JsValue,
-    on_progress: Rc<dyn Fn(f64, f64)>,
-    cancel: &UploadCancel,
-) -> Result<Answer, ApiError> {
-    xhr_send("POST", url, headers, body, on_progress, cancel).await
-}
-
-/// Sends `body` with XMLHttpRequest (for its upload progress); also the kiosk's photo PUT.
+/// Sends `body` with XMLHttpRequest (fetch reports no upload progress): a document's POST
+/// Upload and the kiosk's photo PUT. Progress events are forwarded; a dropped connection is a
+/// network error, an abort by the user is `Cancelled`.
 pub(crate) async fn xhr_send(
     method: &str,
     url: &str,

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use chairside_sandbox::seed::patients::SMITH_JANE;
+use chairside_sandbox::seed::patients::{SMITH_JANE, SMITH_JOHN};
 
 use crate::harness::{
     choose_file_to_upload, performance_marks, pseudo_random_bytes, upload_chosen_file, Browser, TempDir,
@@ -215,7 +215,7 @@ async fn bench_treatment_plan_of_200_procedures() {
     let b = Browser::start().await;
     b.connect_with_demo_keys().await;
     // Smith, John: an Active plan of 200 procedures.
-    b.goto("/patients/2").await;
+    b.goto(&format!("/patients/{SMITH_JOHN}")).await;
     b.find("#patient-name").await;
     b.sandbox.knobs.clear_request_log();
     let render = b
@@ -307,7 +307,7 @@ async fn screenshots() {
     b.press("\u{E007}").await;
     b.wait_for_text(".result-count", "found").await;
     shot("search").await;
-    b.goto("/patients/1/documents").await;
+    b.goto(&format!("/patients/{SMITH_JANE}/documents")).await;
     b.find("table.documents-table tbody tr").await;
     b.find("table.documents-table tbody tr[id^='doc-'] button.link")
         .await
@@ -333,7 +333,7 @@ async fn screenshots() {
     b.wait_for_text(".sftp .notice.success", "Written to").await;
     b.script("document.querySelector('.sftp').scrollIntoView()").await;
     shot("sftp").await;
-    b.goto("/patients/1/treatment-plans").await;
+    b.goto(&format!("/patients/{SMITH_JANE}/treatment-plans")).await;
     b.find("table.plan-table tbody.priority-group").await;
     shot("treatment-plan").await;
     // The session ends while staff are on a screen: the sign-in dialog covers it.

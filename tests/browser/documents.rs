@@ -8,12 +8,11 @@ use chairside_sandbox::FailMode;
 use fantoccini::Locator;
 
 use crate::harness::{Browser, TempDir};
+use chairside_sandbox::seed::patients::SMITH_JANE as JANE;
 
 const TAB: &str = "\u{E004}";
 const SHIFT_TAB: &str = "\u{E008}\u{E004}";
 const ESCAPE: &str = "\u{E00C}";
-
-const JANE: i64 = 1;
 
 async fn open_documents(b: &Browser) {
     b.connect_with_demo_keys().await;

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::documents::{choose_files, sample_files, wait_for_status};
 use crate::harness::{Browser, TempDir, STAFF_PASSWORD, STAFF_USER};
+use chairside_sandbox::seed::patients::SMITH_JANE as JANE;
 
 const DEV: &str = "gw-dev-KEY-4417";
 const CUST: &str = "gw-cust-KEY-9921";
@@ -68,7 +69,7 @@ async fn click_nav(b: &Browser, xpath: &str) {
 async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_browser() {
     let b = keyed_browser().await;
     // A deep link while signed out: sign in, and the same screen opens.
-    b.goto("/patients/1/documents").await;
+    b.goto(&format!("/patients/{JANE}/documents")).await;
     b.find("#sign-in").await;
     let recording = b.script(&format!("{RECORD_RESPONSES}; return true")).await;
     assert_eq!(recording, Value::Bool(true));
@@ -76,7 +77,7 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
     b.fill("#password", STAFF_PASSWORD).await;
     b.find("#sign-in-submit").await.click().await.unwrap();
     b.find("table.documents-table tbody tr").await;
-    assert_eq!(b.path().await, "/patients/1/documents");
+    assert_eq!(b.path().await, format!("/patients/{JANE}/documents"));
     b.wait_for_text(".connection-chip", "Sandbox").await;
 
     // Documents: upload a file.
@@ -172,7 +173,7 @@ async fn staff_sign_in_use_every_screen_and_sign_out_and_no_key_reaches_the_brow
 async fn after_an_idle_sign_out_signing_in_again_keeps_the_screen_its_input_and_the_queued_file() {
     let b = Browser::start().await;
     b.sign_in().await;
-    b.goto("/patients/1/documents").await;
+    b.goto(&format!("/patients/{JANE}/documents")).await;
     b.find("table.documents-table tbody tr").await;
     let dir = TempDir::new("gateway-idle");
     let (png, _) = sample_files(&dir);
@@ -211,7 +212,7 @@ async fn after_an_idle_sign_out_signing_in_again_keeps_the_screen_its_input_and_
         b.client.find(Locator::Css("#session-expired")).await.is_err(),
         "the dialog closed"
     );
-    assert_eq!(b.path().await, "/patients/1/documents");
+    assert_eq!(b.path().await, format!("/patients/{JANE}/documents"));
     assert_eq!(
         b.requests_starting("POST /documents/Upload"),
         1,
@@ -294,7 +295,7 @@ async fn a_minute_before_the_idle_sign_out_a_warning_offers_to_stay_signed_in() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Still signed in and working.
-    b.goto("/patients/1").await;
+    b.goto(&format!("/patients/{JANE}")).await;
     b.wait_for_text("#patient-name", "Smith, Jane").await;
     b.close().await;
 }
@@ -309,7 +310,7 @@ async fn while_requests_wait_for_the_shared_throttle_the_app_says_so() {
     .await;
     b.sign_in().await;
     b.find("nav a[href='/patients']").await;
-    b.goto("/patients/1/treatment-plans").await;
+    b.goto(&format!("/patients/{JANE}/treatment-plans")).await;
     let said = b.wait_for_text("#throttle-wait", "Waiting for Open Dental").await;
     assert!(said.contains("ahead") || said.contains("next"), "{said}");
     b.find("table.plan-table tbody.priority-group").await;

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::harness::Browser;
+use chairside_sandbox::seed::{
+    documents::{JANE_CONSENT_PDF, JANE_INSURANCE_BACK, JANE_INSURANCE_FRONT as INSURANCE_FRONT, JANE_PA_XRAY},
+    patients::SMITH_JANE as JANE,
+};
 
-const JANE: i64 = 1;
 const ESCAPE: &str = "\u{E00C}";
 const ARROW_RIGHT: &str = "\u{E014}";
-/// Jane's first document by date: the insurance card's front, a 160×120 JPEG.
-const INSURANCE_FRONT: i64 = 5;
 
 /// Whether the page can still load an image from an object URL (a revoked one fails; the CSP
 /// lets images, not fetch, use blob: URLs).
@@ -90,7 +91,7 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
         .await;
     }
     // The PDF has its type icon; the mount its composite.
-    let pdf = b.find("#view-doc-7 .type-icon.pdf").await;
+    let pdf = b.find(&format!("#view-doc-{JANE_CONSENT_PDF} .type-icon.pdf")).await;
     assert_eq!(pdf.text().await.unwrap(), "PDF");
     wait_until(
         &b,
@@ -99,7 +100,13 @@ async fn the_documents_screen_shows_thumbnails_for_janes_images_and_icons_for_th
     )
     .await;
     // Named for a screen reader by description, date, category and teeth.
-    let label = b.find("#view-doc-2").await.attr("aria-label").await.unwrap().unwrap();
+    let label = b
+        .find(&format!("#view-doc-{JANE_PA_XRAY}"))
+        .await
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(label, "View PA #3, 2023-02-14, X-Rays, teeth 2, 3, 4");
 
     // The grid shows the same pictures.
@@ -219,7 +226,10 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
     // The first of the list: Previous is off, Next on.
     let disabled = |id: &'static str| {
         let b = &b;
-        async move { b.script(&format!("return document.querySelector('#{id}').disabled")).await }
+        async move {
+            b.script(&format!("return document.querySelector('#{id}').disabled"))
+                .await
+        }
     };
     assert_eq!(disabled("viewer-previous").await, true);
     assert_eq!(disabled("viewer-next").await, false);
@@ -244,8 +254,11 @@ async fn the_viewer_shows_the_real_size_zooms_rotates_moves_on_and_gives_the_foc
     assert!(object_url_alive(&b, &shown_url).await);
     // Escape closes it; the focus is on the document shown last.
     b.press(ESCAPE).await;
-    b.wait_for_focus("el && el.id === 'view-doc-6'", "returned to the card's back")
-        .await;
+    b.wait_for_focus(
+        &format!("el && el.id === 'view-doc-{JANE_INSURANCE_BACK}'"),
+        "returned to the card's back",
+    )
+    .await;
     assert_eq!(
         b.script("return document.querySelectorAll('dialog.viewer').length")
             .await,
@@ -372,7 +385,11 @@ async fn without_thumbnails_the_list_still_stands_with_icons_and_says_why() {
 async fn a_pdf_opens_in_the_browsers_own_viewer_and_a_mount_image_by_image() {
     let b = Browser::start().await;
     open_documents_with_thumbnails(&b, JANE).await;
-    b.find("#view-doc-7").await.click().await.unwrap();
+    b.find(&format!("#view-doc-{JANE_CONSENT_PDF}"))
+        .await
+        .click()
+        .await
+        .unwrap();
     let frame = b.find("dialog.viewer iframe#viewer-pdf").await;
     assert!(frame.attr("src").await.unwrap().unwrap().starts_with("blob:"));
     assert_eq!(
@@ -380,8 +397,11 @@ async fn a_pdf_opens_in_the_browsers_own_viewer_and_a_mount_image_by_image() {
         "Consent for extraction, 2023-06-02, Documents, tooth 1"
     );
     b.press(ESCAPE).await;
-    b.wait_for_focus("el && el.id === 'view-doc-7'", "returned to the PDF")
-        .await;
+    b.wait_for_focus(
+        &format!("el && el.id === 'view-doc-{JANE_CONSENT_PDF}'"),
+        "returned to the PDF",
+    )
+    .await;
 
     b.find("#view-mount-1").await.click().await.unwrap();
     wait_until(

@@ -10,9 +10,9 @@ use fantoccini::Locator;
 use serde_json::{json, Value};
 
 use crate::harness::{Browser, Session, TempDir, STAFF_PASSWORD, STAFF_USER};
+pub(crate) use chairside_sandbox::seed::patients::SMITH_JANE as JANE;
 
 const TABLET: &str = "Front desk tablet";
-pub(crate) const JANE: i64 = 1;
 
 /// The sandbox's José Núñez (Language `spa`), found by name.
 async fn jose(b: &Browser) -> i64 {
@@ -68,7 +68,7 @@ pub(crate) async fn set_up_kiosk(b: &Browser, idle_seconds: u32) -> Session {
         "{wasm:?}"
     );
     assert_eq!(
-        status_of(&tablet, "/api/v1/patients/1").await,
+        status_of(&tablet, &format!("/api/v1/patients/{JANE}")).await,
         403,
         "pairing ended the tablet's staff session"
     );
@@ -159,7 +159,7 @@ async fn wait_for_state(b: &Browser, state: &str) {
 
 /// Jane's documents, read by the desk (staff session).
 pub(crate) async fn janes_documents(b: &Browser) -> Vec<Value> {
-    fetch_json(b, "/api/v1/documents?PatNum=1")
+    fetch_json(b, &format!("/api/v1/documents?PatNum={JANE}"))
         .await
         .as_array()
         .cloned()
@@ -197,7 +197,7 @@ async fn patient_traces(tablet: &Session, needles: &[&str]) -> Vec<String> {
 async fn direct_mode_offers_no_kiosk() {
     let b = Browser::start_direct().await;
     b.connect_with_demo_keys().await;
-    b.goto("/patients/1").await;
+    b.goto(&format!("/patients/{JANE}")).await;
     b.wait_for_text("#patient-name", "Smith, Jane").await;
     assert!(
         b.client.find(Locator::Css("#send-to-kiosk")).await.is_err(),
@@ -480,7 +480,7 @@ async fn staff_can_start_an_intake_on_the_tablet_itself_and_leave_no_session_the
     tablet.wait_for_text("#kiosk-title", "Hello, Jane.").await;
     assert!(tablet.client.find(Locator::Css(".kiosk-staff-dialog")).await.is_err());
     assert_eq!(
-        status_of(&tablet, "/api/v1/patients/1").await,
+        status_of(&tablet, &format!("/api/v1/patients/{JANE}")).await,
         403,
         "the staff session on the tablet ended"
     );

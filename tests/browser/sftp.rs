@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use chairside_sftp_server::TempSite;
 
 use crate::harness::Browser;
+use chairside_sandbox::seed::{documents::JANE_PA_XRAY, patients::SMITH_JANE as JANE};
 
-const JANE: i64 = 1;
 const USER: &str = "frontdesk";
 const PASSWORD: &str = "Sftp-pass-7731";
 
@@ -127,7 +127,11 @@ async fn send_writes_a_document_and_a_mount_composite_to_the_site() {
     let b = Browser::start().await;
     open_documents(&b).await;
     // From the document's details: the panel opens on Send with it chosen, ready for the address.
-    b.find("tr#doc-2 button.link").await.click().await.unwrap();
+    b.find(&format!("tr#doc-{JANE_PA_XRAY} button.link"))
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(".detail-panel .send-to-sftp").await.click().await.unwrap();
     b.find("#sftp-item").await;
     let ready = b

@@ -10,8 +10,7 @@ use std::time::{Duration, SystemTime};
 use chairside_sandbox::FailMode;
 
 use crate::harness::{Browser, TempDir};
-
-const JANE: i64 = 1;
+use chairside_sandbox::seed::patients::SMITH_JANE as JANE;
 
 /// A file with its own bytes (the sandbox stores any bytes), all with the same date.
 fn file(dir: &TempDir, name: &str, fill: u8) -> (String, Vec<u8>) {
