@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
-use opendental::ApiError;
 use wasm_bindgen::JsCast;
 
 use crate::connection::use_connection;
@@ -60,9 +59,10 @@ where
     }
 }
 
-/// What `action` last failed with, after `what` ("Not saved."), until its next try starts.
-pub fn action_failure<I: 'static, T: 'static>(
-    action: Action<I, Result<T, ApiError>>,
+/// What `action` last failed with, after `what` ("Not saved."; "" for the error alone), until
+/// its next try starts.
+pub fn action_failure<I: 'static, T: 'static, E: std::fmt::Display + 'static>(
+    action: Action<I, Result<T, E>>,
     what: &'static str,
 ) -> impl Fn() -> Option<String> + Copy {
     move || {
@@ -70,9 +70,12 @@ pub fn action_failure<I: 'static, T: 'static>(
             return None;
         }
         action.value().with(|v| {
-            v.as_ref()
-                .and_then(|r| r.as_ref().err())
-                .map(|e| format!("{what} {}", e.message()))
+            let error = v.as_ref()?.as_ref().err()?;
+            Some(if what.is_empty() {
+                error.to_string()
+            } else {
+                format!("{what} {error}")
+            })
         })
     }
 }

@@ -1,11 +1,11 @@
 //! Staff's Kiosks page (gateway mode): the paired kiosks, each one's setup, revoking one, and
 //! making this device a kiosk.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use super::setup_page::SetupForm;
 use crate::{
-    components::{ErrorNotice, Loading, RequireConnection},
+    components::{action_failure, ErrorNotice, Loaded, RequireConnection},
     connection::use_connection,
     gateway::kiosk as api,
     kiosk::model::KioskInfo,
@@ -41,9 +41,13 @@ fn KioskNeedsGateway() -> impl IntoView {
 
 #[component]
 fn Kiosks() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
+    // Which kiosk was revoked, and how it went; the list loads again after each.
+    let revoke = Action::new_local(|id: &i64| {
+        let id = *id;
+        async move { (id, api::revoke(id).await) }
+    });
     let kiosks = LocalResource::new(move || {
-        reload.track();
+        revoke.version().track();
         api::kiosks()
     });
     view! {
@@ -53,37 +57,31 @@ fn Kiosks() -> impl IntoView {
                 "A kiosk is a tablet paired with the gateway: it can add photos for the patient you send to it, and nothing else. "
                 "Send a patient from their screen with “Send to kiosk…”."
             </p>
-            <Transition fallback=|| view! { <Loading what="Loading kiosks…" /> }>
-                {move || Suspend::new(async move {
-                    match kiosks.await {
-                        Ok(list) if list.is_empty() => view! { <p id="no-kiosks">"No device is a kiosk yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="kiosk-list">
-                                {list.into_iter().map(|k| view! { <KioskRow kiosk=k reload /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(message) => view! { <ErrorNotice message /> }.into_any(),
+            <Loaded resource=kiosks loading="Loading kiosks…" keep_shown=true let:list>
+                {if list.is_empty() {
+                    view! { <p id="no-kiosks">"No device is a kiosk yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="kiosk-list">
+                            {list.into_iter().map(|k| view! { <KioskRow kiosk=k revoke /> }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }}
+            </Loaded>
             <MakeThisDeviceAKiosk />
         </section>
     }
 }
 
 #[component]
-fn KioskRow(kiosk: KioskInfo, reload: RwSignal<u32>) -> impl IntoView {
+fn KioskRow(kiosk: KioskInfo, revoke: Action<i64, (i64, Result<(), String>)>) -> impl IntoView {
     let id = kiosk.id;
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    let revoke = move |_| {
-        spawn_local(async move {
-            match api::revoke(id).await {
-                Ok(()) => reload.update(|r| *r += 1),
-                Err(message) => problem.set(Some(message)),
-            }
-        })
+    let problem = move || match revoke.value().get() {
+        Some((revoked, Err(message))) if revoked == id && !revoke.pending().get() => Some(message),
+        _ => None,
     };
     let status = if kiosk.connected { "connected" } else { "not connected" };
     let intake = kiosk.intake.as_ref().map(|i| {
@@ -113,29 +111,20 @@ fn KioskRow(kiosk: KioskInfo, reload: RwSignal<u32>) -> impl IntoView {
             <Show when=move || confirming.get()>
                 <p role="alert">
                     "Revoke this kiosk? The tablet stops working at once; any visit on it ends. "
-                    <button type="button" class="danger kiosk-revoke-confirm" on:click=revoke>"Revoke"</button>
+                    <button type="button" class="danger kiosk-revoke-confirm" on:click=move |_| {
+                        revoke.dispatch(id);
+                    }>"Revoke"</button>
                     <button type="button" on:click=move |_| confirming.set(false)>"Keep"</button>
                 </p>
             </Show>
-            {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            {move || problem().map(|message| view! { <ErrorNotice message /> })}
             <Show when=move || editing.get()>
                 {
                     let info = info.clone();
                     view! {
-                        <Suspense fallback=|| view! { <Loading what="Loading image categories…" /> }>
-                            {
-                                let info = info.clone();
-                                move || {
-                                    let info = info.clone();
-                                    Suspend::new(async move {
-                                        match categories.await {
-                                            Ok(categories) => view! { <SetupForm kiosk=info categories on_saved=Callback::new(|_| ()) /> }.into_any(),
-                                            Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                                        }
-                                    })
-                                }
-                            }
-                        </Suspense>
+                        <Loaded resource=categories loading="Loading image categories…" let:categories>
+                            <SetupForm kiosk=info.clone() categories on_saved=Callback::new(|_| ()) />
+                        </Loaded>
                     }
                 }
             </Show>
@@ -148,31 +137,37 @@ fn KioskRow(kiosk: KioskInfo, reload: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn MakeThisDeviceAKiosk() -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let invalid = RwSignal::new(None::<String>);
+    let pair = Action::new_local(|typed: &String| {
+        let typed = typed.clone();
+        async move {
+            let paired = api::pair(&typed).await.map(|_| ());
+            // Nothing of the staff screens stays in memory: the kiosk starts afresh.
+            if paired.is_ok() {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().replace(crate::KIOSK_HOME);
+                }
+            }
+            paired
+        }
+    });
+    // Busy until the page is replaced, once paired.
+    let busy = move || pair.pending().get() || pair.value().with(|v| matches!(v, Some(Ok(()))));
+    let failure = action_failure(pair, "");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy() {
+            return;
+        }
+        invalid.set(None);
+        pair.value().set(None);
         let typed = name.get_untracked().trim().to_owned();
         if typed.is_empty() || typed.chars().count() > 60 {
-            return problem.set(Some(
+            return invalid.set(Some(
                 "Name the kiosk (1 to 60 characters), such as “Front desk tablet”.".into(),
             ));
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::pair(&typed).await {
-                // Nothing of the staff screens stays in memory: the kiosk starts afresh.
-                Ok(_) => {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().replace(crate::KIOSK_HOME);
-                    }
-                }
-                Err(message) => {
-                    busy.set(false);
-                    problem.set(Some(message));
-                }
-            }
-        });
+        pair.dispatch(typed);
     };
     view! {
         <form class="card form" id="pair-kiosk" on:submit=submit>
@@ -180,9 +175,9 @@ fn MakeThisDeviceAKiosk() -> impl IntoView {
             <p class="hint">"Do this on the tablet itself. You will be signed out on it; leaving kiosk mode later needs a staff sign-in."</p>
             <label for="kiosk-name-input">"Kiosk name"</label>
             <input id="kiosk-name-input" type="text" maxlength="60" placeholder="Front desk tablet" bind:value=name />
-            {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            {move || invalid.get().or_else(failure).map(|message| view! { <ErrorNotice message /> })}
             <div class="actions">
-                <button type="submit" class="primary" id="pair-kiosk-submit" disabled=move || busy.get()>"Make this device a kiosk"</button>
+                <button type="submit" class="primary" id="pair-kiosk-submit" disabled=busy>"Make this device a kiosk"</button>
             </div>
         </form>
     }

@@ -2,12 +2,12 @@
 //! patient's intake on it; then a live panel follows it (identity confirmed, each photo
 //! arrived, finished, abandoned, locked out, expired) and can cancel it.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent};
 
 use crate::{
-    components::{ErrorNotice, Loading, ModalDialog},
+    components::{action_failure, ErrorNotice, Loaded, ModalDialog},
     gateway::kiosk as api,
     kiosk::model::{IntakeStatus, StepLabels, StepStatus},
 };
@@ -34,47 +34,47 @@ pub fn SendToKiosk(pat_num: i64) -> impl IntoView {
 #[component]
 fn ChooseKiosk(pat_num: i64, on_sent: Callback<IntakeStatus>, on_close: Callback<()>) -> impl IntoView {
     let kiosks = LocalResource::new(api::kiosks);
-    let problem = RwSignal::new(None::<String>);
-    let send = move |kiosk: i64| {
-        spawn_local(async move {
-            match api::send_intake(kiosk, pat_num).await {
-                Ok(status) => on_sent.run(status),
-                Err(message) => problem.set(Some(message)),
-            }
-        })
-    };
+    let send = Action::new_local(move |kiosk: &i64| {
+        let kiosk = *kiosk;
+        async move {
+            let status = api::send_intake(kiosk, pat_num).await?;
+            on_sent.run(status);
+            Ok::<_, String>(())
+        }
+    });
+    let problem = action_failure(send, "");
     view! {
         <ModalDialog labelled_by="send-kiosk-title" on_cancel=on_close class="send-kiosk-dialog">
             <div class="card">
                 <h2 id="send-kiosk-title">"Send to kiosk"</h2>
-                <Suspense fallback=|| view! { <Loading what="Loading kiosks…" /> }>
-                    {move || Suspend::new(async move {
-                        match kiosks.await {
-                            Ok(list) if list.is_empty() => view! {
-                                <p>"No device is a kiosk yet. Pair one on the " <a href="/kiosks">"Kiosks"</a> " page."</p>
-                            }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="kiosk-choices">
-                                    {list.into_iter().map(|k| {
-                                        let id = k.id;
-                                        let busy = k.intake.as_ref().map(|i| format!(" · with {} now", i.patient_name)).unwrap_or_default();
-                                        let status = if k.connected { "connected" } else { "not connected" };
-                                        view! {
-                                            <li>
-                                                <button type="button" class="send-kiosk" data-kiosk-id=id on:click=move |_| send(id)>
-                                                    {k.name.clone()}
-                                                </button>
-                                                <span class=format!("kiosk-status {}", status.replace(' ', "-"))>{format!(" {status}{busy}")}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(message) => view! { <ErrorNotice message /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-                {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+                <Loaded resource=kiosks loading="Loading kiosks…" let:list>
+                    {if list.is_empty() {
+                        view! {
+                            <p>"No device is a kiosk yet. Pair one on the " <a href="/kiosks">"Kiosks"</a> " page."</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ul class="kiosk-choices">
+                                {list.into_iter().map(|k| {
+                                    let id = k.id;
+                                    let busy = k.intake.as_ref().map(|i| format!(" · with {} now", i.patient_name)).unwrap_or_default();
+                                    let status = if k.connected { "connected" } else { "not connected" };
+                                    view! {
+                                        <li>
+                                            <button type="button" class="send-kiosk" data-kiosk-id=id on:click=move |_| {
+                                                send.dispatch(id);
+                                            }>
+                                                {k.name.clone()}
+                                            </button>
+                                            <span class=format!("kiosk-status {}", status.replace(' ', "-"))>{format!(" {status}{busy}")}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </Loaded>
+                {move || problem().map(|message| view! { <ErrorNotice message /> })}
                 <div class="actions">
                     <button type="button" on:click=move |_| on_close.run(())>"Close"</button>
                 </div>
@@ -88,7 +88,6 @@ fn ChooseKiosk(pat_num: i64, on_sent: Callback<IntakeStatus>, on_close: Callback
 fn IntakeProgress(initial: IntakeStatus) -> impl IntoView {
     let id = initial.id.clone();
     let status = RwSignal::new(initial);
-    let problem = RwSignal::new(None::<String>);
     let source = EventSource::new(&api::intake_events_url(&id)).ok();
     let on_status = Closure::<dyn FnMut(MessageEvent)>::new({
         let source = source.clone();
@@ -122,15 +121,14 @@ fn IntakeProgress(initial: IntakeStatus) -> impl IntoView {
             kept.set_value(None);
         }
     });
-    let cancel = move |_| {
-        let id = status.with_untracked(|s| s.id.clone());
-        spawn_local(async move {
-            match api::cancel_intake(&id).await {
-                Ok(next) => status.set(next),
-                Err(message) => problem.set(Some(message)),
-            }
-        })
-    };
+    let cancel = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            status.set(api::cancel_intake(&id).await?);
+            Ok::<_, String>(())
+        }
+    });
+    let problem = action_failure(cancel, "");
     view! {
         <section class="card intake-progress" id="intake-progress" aria-labelledby="intake-progress-title" aria-live="polite">
             <h2 id="intake-progress-title">{move || status.with(|s| format!("Kiosk: {}", s.kiosk_name))}</h2>
@@ -149,9 +147,11 @@ fn IntakeProgress(initial: IntakeStatus) -> impl IntoView {
                     }
                 }).collect_view())}
             </ul>
-            {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
+            {move || problem().map(|message| view! { <ErrorNotice message /> })}
             <Show when=move || status.with(|s| !s.ended())>
-                <button type="button" class="danger" id="cancel-intake" on:click=cancel>"Cancel intake"</button>
+                <button type="button" class="danger" id="cancel-intake" on:click=move |_| {
+                    cancel.dispatch(status.with_untracked(|s| s.id.clone()));
+                }>"Cancel intake"</button>
             </Show>
         </section>
     }

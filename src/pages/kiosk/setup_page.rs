@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use opendental::{documents::IMG_TYPES, models::Definition};
 
 use crate::{
     components::ErrorNotice,
     gateway::kiosk as api,
-    kiosk::model::{check_idle_seconds, KioskInfo, StepLabels},
+    kiosk::model::{check_idle_seconds, KioskInfo, KioskSetup, StepLabels},
 };
 
 #[component]
@@ -20,34 +20,43 @@ pub fn SetupForm(kiosk: KioskInfo, categories: Arc<Vec<Definition>>, on_saved: C
     let idle_text = RwSignal::new(initial.idle_seconds.to_string());
     let idle_problem = RwSignal::new(None::<String>);
     let setup = RwSignal::new(initial);
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    // Why the form was not sent (its own check); otherwise the last save says how it went.
+    let invalid = RwSignal::new(None::<String>);
+    let save_setup = Action::new_local(move |next: &KioskSetup| {
+        let next = next.clone();
+        async move {
+            let info = api::save_setup(id, &next).await?;
+            setup.set(info.setup.clone());
+            on_saved.run(info);
+            Ok::<_, String>(())
+        }
+    });
+    let busy = save_setup.pending();
+    let status = move || match (invalid.get(), save_setup.value().get()) {
+        (Some(why), _) | (None, Some(Err(why))) => Some(Err(format!("Not saved. {why}"))),
+        (None, Some(Ok(()))) => Some(Ok("Kiosk setup saved. It applies from the next intake.")),
+        (None, None) => None,
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let mut next = setup.get_untracked();
-        match check_idle_seconds(&idle_text.get_untracked()) {
-            Ok(seconds) => next.idle_seconds = seconds,
+        let checked = check_idle_seconds(&idle_text.get_untracked()).map(|seconds| next.idle_seconds = seconds);
+        if let Err(why) = &checked {
+            idle_problem.set(Some(why.clone()));
+        }
+        match checked.and_then(|()| next.validate()) {
             Err(why) => {
-                idle_problem.set(Some(why.clone()));
-                return status.set(Some(Err(format!("Not saved. {why}"))));
+                save_setup.value().set(None);
+                invalid.set(Some(why));
+            }
+            Ok(()) => {
+                invalid.set(None);
+                save_setup.dispatch(next);
             }
         }
-        if let Some(why) = next.validate().err() {
-            return status.set(Some(Err(format!("Not saved. {why}"))));
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::save_setup(id, &next).await;
-            busy.set(false);
-            match result {
-                Ok(info) => {
-                    setup.set(info.setup.clone());
-                    status.set(Some(Ok("Kiosk setup saved. It applies from the next intake.".into())));
-                    on_saved.run(info);
-                }
-                Err(message) => status.set(Some(Err(format!("Not saved. {message}")))),
-            }
-        });
     };
     let step_count = setup.with_untracked(|s| s.steps.len());
     let field_id = move |i: usize, f: &str| format!("kiosk-{id}-step-{i}-{f}");
@@ -117,7 +126,7 @@ pub fn SetupForm(kiosk: KioskInfo, categories: Arc<Vec<Definition>>, on_saved: C
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Save kiosk setup"</button>
             </div>
-            {move || match status.get() {
+            {move || match status() {
                 Some(Ok(text)) => view! { <p class="notice success" role="status">{text}</p> }.into_any(),
                 Some(Err(message)) => view! { <ErrorNotice message /> }.into_any(),
                 None => ().into_any(),
