@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use leptos::{ev, html, prelude::*};
+use leptos::{ev, html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 
 use super::{focus_element, leave_to_start, GatewaySession};
 use crate::{
-    components::{action_failure, focus_later, ErrorNotice},
+    components::{focus_later, ErrorNotice},
     gateway::{self, hub, warning_text, Ended, SessionBody, SessionTime},
 };
 
@@ -81,48 +81,37 @@ pub(crate) fn SignInForm(
 ) -> impl IntoView {
     let username = RwSignal::new(initial_username);
     let password = RwSignal::new(String::new());
-    // The form's own check; otherwise the last attempt's refusal.
-    let incomplete = RwSignal::new(false);
+    // Hand-made busy/problem signals rather than an Action: this form is in the kiosk app too
+    // (its staff dialog), where Leptos' Action machinery measured 4 KB brotli on its own.
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let password_input = NodeRef::<html::Input>::new();
-    let sign_in = Action::new_local(move |(name, secret): &(String, String)| {
-        let (name, secret) = (name.clone(), secret.clone());
-        async move {
-            let result = gateway::sign_in(&name, &secret).await;
-            password.set(String::new());
-            match result {
-                Ok(body) => {
-                    on_signed_in.run(body);
-                    Ok(())
-                }
-                Err(message) => {
-                    if let Some(input) = password_input.get_untracked() {
-                        let _ = input.focus();
-                    }
-                    Err(message)
-                }
-            }
-        }
-    });
-    let busy = sign_in.pending();
-    let refused = action_failure(sign_in, "");
-    let problem = move || {
-        if incomplete.get() {
-            Some("Enter your username and your password.".to_owned())
-        } else {
-            refused()
-        }
-    };
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         let (name, secret) = (username.get_untracked().trim().to_owned(), password.get_untracked());
-        sign_in.value().set(None);
-        incomplete.set(name.is_empty() || secret.is_empty());
-        if !incomplete.get_untracked() {
-            sign_in.dispatch((name, secret));
+        if name.is_empty() || secret.is_empty() {
+            problem.set(Some("Enter your username and your password.".into()));
+            return;
         }
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let result = gateway::sign_in(&name, &secret).await;
+            password.set(String::new());
+            busy.set(false);
+            match result {
+                Ok(body) => on_signed_in.run(body),
+                Err(message) => {
+                    problem.set(Some(message));
+                    if let Some(input) = password_input.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        });
     };
     let error_id = format!("{form_id}-error");
     view! {
@@ -149,7 +138,7 @@ pub(crate) fn SignInForm(
                 bind:value=password
             />
             <div id=error_id>
-                {move || problem().map(|message| view! { <ErrorNotice message /> })}
+                {move || problem.get().map(|message| view! { <ErrorNotice message /> })}
             </div>
             <div class="actions">
                 <button type="submit" id=format!("{form_id}-submit") class="primary" disabled=move || busy.get()>
