@@ -603,16 +603,23 @@ async fn the_documents_list_starts_above_the_fold() {
     let b = Browser::start().await;
     b.client.set_window_size(1280, 800).await.unwrap();
     open_documents(&b).await;
-    let measured = b
-        .script(
-            "const rows = document.querySelectorAll('table.documents-table tbody tr');
-             return [rows[2].getBoundingClientRect().bottom, window.innerHeight];",
-        )
-        .await;
-    let (third_row_bottom, viewport) = (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap());
+    let third_row_bottom = || async {
+        let measured = b
+            .script(
+                "const rows = document.querySelectorAll('table.documents-table tbody tr');
+                 return [rows[2].getBoundingClientRect().bottom, window.innerHeight];",
+            )
+            .await;
+        (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap())
+    };
+    let (before, viewport) = third_row_bottom().await;
+    // Thumbnails arriving do not move the rows (no layout shift).
+    b.find(".documents-list[data-thumbnails=ready]").await;
+    let (after, _) = third_row_bottom().await;
     assert!(
-        third_row_bottom <= viewport,
-        "the first three documents are not on screen: the third ends at {third_row_bottom} px of {viewport}"
+        after <= viewport,
+        "the first three documents are not on screen: the third ends at {after} px of {viewport}"
     );
+    assert_eq!(before, after, "the rows moved when the thumbnails arrived");
     b.close().await;
 }
