@@ -1,6 +1,7 @@
 //! Request building and answer interpretation, natively.
 
 use super::*;
+use opendental::documents::Upload;
 
 fn client() -> Client {
     Client::new("http://127.0.0.1:9/api/v1", Credentials::new("devKEY", "custKEY"))
@@ -89,4 +90,49 @@ fn empty_search_is_recognised() {
         ..Default::default()
     }
     .is_empty());
+}
+
+#[test]
+fn a_file_for_the_gateway_carries_its_details_in_the_address() {
+    let meta = Upload {
+        pat_num: 12,
+        raw_base64: "ignored".into(),
+        extension: ".jpg".into(),
+        fields: opendental::documents::DocumentFields {
+            description: Some("Café & co/2".into()),
+            ..Default::default()
+        },
+    };
+    let url = super::upload::gateway_upload_url("http://127.0.0.1:8080/api/v1", &meta);
+    let (address, query) = url.split_once("?meta=").unwrap();
+    assert_eq!(address, "http://127.0.0.1:8080/gateway/v1/documents/upload");
+    assert!(
+        query
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+        "{query}"
+    );
+    // Decoded, it is the Upload without its data.
+    let bytes: Vec<u8> = {
+        let mut out = Vec::new();
+        let mut rest = query.as_bytes();
+        while let Some((&b, tail)) = rest.split_first() {
+            if b == b'%' {
+                out.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
+                rest = &tail[2..];
+            } else {
+                out.push(b);
+                rest = tail;
+            }
+        }
+        out
+    };
+    let decoded: Upload = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        decoded,
+        Upload {
+            raw_base64: String::new(),
+            ..meta
+        }
+    );
 }

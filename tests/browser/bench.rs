@@ -87,10 +87,15 @@ async fn bench_upload_of_a_12_mib_file() {
     let path = path.display().to_string();
     let file = data.len() as f64;
     println!("12 MiB upload (random bytes), headless Chromium, release build, 5 runs each (min / median / max):");
-    // The browser's own toBase64, then the base64-crate fallback in a browser without it (a
-    // fresh browser each, so one's memory does not count against the other).
-    for without_native in [false, true] {
-        let b = Browser::start().await;
+    // Behind the gateway (the file as it is), then direct with the browser's own toBase64, then
+    // direct with the base64-crate fallback in a browser without it (a fresh browser each, so
+    // one's memory does not count against the other).
+    for (behind_gateway, without_native) in [(true, false), (false, false), (false, true)] {
+        let b = if behind_gateway {
+            Browser::start().await
+        } else {
+            Browser::start_direct().await
+        };
         if without_native {
             b.cdp(
                 "Page.addScriptToEvaluateOnNewDocument",
@@ -113,11 +118,18 @@ async fn bench_upload_of_a_12_mib_file() {
         let (t0, t1, t2) = min_median_max(times);
         let (e0, e1, e2) = min_median_max(encoding);
         let (m0, m1, m2) = min_median_max(growth);
+        let how = if behind_gateway {
+            "behind the gateway, the file as it is".to_owned()
+        } else {
+            format!(
+                "direct, encoder {}",
+                encoders.first().map(String::as_str).unwrap_or("?")
+            )
+        };
         println!(
-            "  encoder {:<7} upload started → request sent {t0:5.1} / {t1:5.1} / {t2:5.1} ms \
+            "  {how:<38} upload started → request sent {t0:5.1} / {t1:5.1} / {t2:5.1} ms \
              (started → body encoded {e0:5.1} / {e1:5.1} / {e2:5.1} ms); \
              renderer peak RSS growth {m0:.2} / {m1:.2} / {m2:.2}× the file",
-            encoders.join(",").split(',').next().unwrap_or("?"),
         );
         assert!(encoders.iter().all(|e| e == &encoders[0]), "{encoders:?}");
         b.close().await;

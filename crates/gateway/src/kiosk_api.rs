@@ -246,13 +246,19 @@ pub async fn activity(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The photo's bytes, refused (413) as soon as its base64 in the upload's JSON would pass
-/// Open Dental's limit, before anything is sent.
-async fn read_photo(body: Body, declared: Option<usize>, overhead: usize) -> Result<Bytes, GatewayError> {
+/// A file's bytes (`what`: "This photo"), refused (413) as soon as its base64 in the upload's
+/// JSON (`overhead` characters around it) would pass Open Dental's limit, before anything is
+/// sent. Kiosk photos and staff uploads of a file as it is (`proxy::upload_file`).
+pub(crate) async fn read_file_body(
+    body: Body,
+    declared: Option<usize>,
+    overhead: usize,
+    what: &str,
+) -> Result<Bytes, GatewayError> {
     let fits = |raw_len: usize| overhead + raw_len.div_ceil(3) * 4 <= MAX_BODY_CHARS;
     let too_large = || {
         GatewayError::TooLarge(format!(
-            "This photo is too large to send to Open Dental (at most {} MB).",
+            "{what} is too large to send to Open Dental (at most {} MB).",
             MAX_BODY_CHARS / 4 * 3 / 1_000_000
         ))
     };
@@ -262,16 +268,26 @@ async fn read_photo(body: Body, declared: Option<usize>, overhead: usize) -> Res
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(MAX_BODY_CHARS));
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| GatewayError::BadRequest(format!("The photo did not arrive whole: {e}")))?;
+        let chunk = chunk.map_err(|e| GatewayError::BadRequest(format!("{what} did not arrive whole: {e}")))?;
         if !fits(bytes.len() + chunk.len()) {
             return Err(too_large());
         }
         bytes.extend_from_slice(&chunk);
     }
     if bytes.is_empty() {
-        return Err(GatewayError::BadRequest("The photo is empty.".into()));
+        return Err(GatewayError::BadRequest(format!("{what} is empty.")));
     }
     Ok(Bytes::from(bytes))
+}
+
+/// Documents POST Upload's JSON: `prefix`, the file's base64, `suffix` (see
+/// `opendental::documents::upload_body_parts`), built without a second copy of the data.
+pub(crate) fn upload_body(prefix: &str, file: &[u8], suffix: &str) -> Bytes {
+    let mut body = Vec::with_capacity(prefix.len() + file.len().div_ceil(3) * 4 + suffix.len());
+    body.extend_from_slice(prefix.as_bytes());
+    body.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(file).as_bytes());
+    body.extend_from_slice(suffix.as_bytes());
+    Bytes::from(body)
 }
 
 #[derive(Serialize)]
@@ -338,12 +354,8 @@ pub async fn photo(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let photo = read_photo(req.into_body(), declared, prefix.len() + suffix.len()).await?;
-    // prefix + base64 + suffix is the upload's JSON, built without a second copy of the data.
-    let mut body = Vec::with_capacity(prefix.len() + photo.len().div_ceil(3) * 4 + suffix.len());
-    body.extend_from_slice(prefix.as_bytes());
-    body.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(&photo).as_bytes());
-    body.extend_from_slice(suffix.as_bytes());
+    let photo = read_file_body(req.into_body(), declared, prefix.len() + suffix.len(), "This photo").await?;
+    let body = upload_body(&prefix, &photo, &suffix);
     drop(photo);
 
     // Sent from its own task: a tablet whose Wi-Fi drops mid-upload does not cancel it, so
@@ -355,7 +367,7 @@ pub async fn photo(
         kind,
         key,
         pat_num,
-        body: Bytes::from(body),
+        body,
     };
     tokio::spawn(step.send())
         .await

@@ -53,6 +53,7 @@ pub fn app(state: GatewayState) -> Router {
     // Requests that count as activity need a live session: Open Dental's API, "stay signed in".
     let active = Router::new()
         .route("/api/v1/{*path}", any(proxy::forward))
+        .route("/gateway/v1/documents/upload", post(proxy::upload_file))
         .route("/gateway/v1/session/refresh", post(auth::refresh))
         .route("/gateway/v1/documents/{doc_num}/file", get(files_site::document_file))
         .route("/gateway/v1/mounts/{mount_num}/image", get(files_site::mount_image))

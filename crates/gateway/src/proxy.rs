@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -40,7 +40,6 @@ pub async fn forward(
     Extension(session): Extension<Session>,
     req: Request,
 ) -> Response {
-    let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().strip_prefix("/api/v1/").unwrap_or_default().to_owned();
     let query = req.uri().query().map(str::to_owned);
@@ -50,20 +49,96 @@ pub async fn forward(
         .and_then(|v| v.to_str().ok())
         .filter(|k| (8..=200).contains(&k.len()))
         .map(str::to_owned);
+    let body = {
+        let (method, path, state) = (method.clone(), path.clone(), state.clone());
+        async move {
+            refuse_dot_segments(&path)?;
+            take_body(&state, &method, &path, req).await
+        }
+    };
+    relay(&state, &session, method, path, query, idempotency_key, body).await
+}
+
+/// POST /gateway/v1/documents/upload?meta={Upload as JSON, without RawBase64}: the file's own
+/// bytes in, Documents POST Upload out. The browser sends the file as it is instead of building
+/// a base64 body (which cost it most of the time from "upload" to the request leaving); the
+/// gateway writes Open Dental's JSON and forwards it exactly as `/api/v1/documents/Upload`
+/// would be (same audit, Idempotency-Key, thumbnails).
+pub async fn upload_file(
+    State(state): State<GatewayState>,
+    Extension(session): Extension<Session>,
+    Query(UploadMeta { meta }): Query<UploadMeta>,
+    req: Request,
+) -> Response {
+    let idempotency_key = req
+        .headers()
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| (8..=200).contains(&k.len()))
+        .map(str::to_owned);
+    let body = async {
+        let upload: opendental::documents::Upload = serde_json::from_str(&meta)
+            .map_err(|e| GatewayError::BadRequest(format!("The upload's details could not be read: {e}")))?;
+        let (prefix, suffix) = opendental::documents::upload_body_parts(&upload);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let file = crate::kiosk_api::read_file_body(
+            req.into_body(),
+            declared,
+            prefix.chars().count() + suffix.chars().count(),
+            "This file",
+        )
+        .await?;
+        Ok(Incoming::complete(crate::kiosk_api::upload_body(
+            &prefix, &file, &suffix,
+        )))
+    };
+    relay(
+        &state,
+        &session,
+        Method::POST,
+        "documents/Upload".into(),
+        None,
+        idempotency_key,
+        body,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct UploadMeta {
+    meta: String,
+}
+
+/// Sends one request's body on to Open Dental and audits it: an upload with an
+/// Idempotency-Key exactly once, the patient named, and the patient's thumbnails forgotten when
+/// the request may have changed their images.
+async fn relay(
+    state: &GatewayState,
+    session: &Session,
+    method: Method,
+    path: String,
+    query: Option<String>,
+    idempotency_key: Option<String>,
+    body: impl std::future::Future<Output = Result<Incoming, GatewayError>>,
+) -> Response {
+    let started = Instant::now();
     let target = match &query {
         Some(q) => format!("{path}?{q}"),
         None => path.clone(),
     };
-    let mut audit = AuditRow::begin(&session, &state.keys.customer_id, method.as_str(), &target);
+    let mut audit = AuditRow::begin(session, &state.keys.customer_id, method.as_str(), &target);
     let mut received = None;
     let outcome = async {
-        refuse_dot_segments(&path)?;
-        let body = take_body(&state, &method, &path, req).await?;
+        let body = body.await?;
         received = Some(body.clone());
         let upload = method == Method::POST && path.eq_ignore_ascii_case("documents/Upload");
         match idempotency_key.filter(|_| upload) {
-            Some(key) => send_once_per_key(&state, &session, &key, &method, &target, &body, &mut audit).await,
-            None => send(&state, &session, &method, &target, &body, &mut audit).await,
+            Some(key) => send_once_per_key(state, session, &key, &method, &target, &body, &mut audit).await,
+            None => send(state, session, &method, &target, &body, &mut audit).await,
         }
     }
     .await;
@@ -76,7 +151,7 @@ pub async fn forward(
     }
     // A refused request changed nothing; anything else may have changed the patient's images.
     if !response.status().is_client_error() {
-        if let Some(pat_num) = changed_images_of(&state, &method, &path, audit.pat_num) {
+        if let Some(pat_num) = changed_images_of(state, &method, &path, audit.pat_num) {
             state.thumbnails.invalidate(pat_num);
         }
     }

@@ -767,3 +767,83 @@ async fn through_the_gateway_the_sandbox_answers_as_open_dental() {
         .unwrap();
     assert_eq!(r.text().await.unwrap(), sandbox_says);
 }
+
+#[tokio::test]
+async fn a_file_sent_as_it_is_goes_on_as_documents_upload_once_per_key() {
+    let (upstream, gw) = service_gateway().await;
+    let staff = Staff::sign_in(&gw).await;
+    let meta = opendental::documents::Upload {
+        pat_num: 48,
+        raw_base64: String::new(),
+        extension: ".png".into(),
+        fields: opendental::documents::DocumentFields {
+            description: Some("Café «scan»".into()),
+            ..Default::default()
+        },
+    };
+    let query = format!(
+        "meta={}",
+        serde_json::to_string(&meta)
+            .unwrap()
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    );
+    let send = |key: &'static str, file: &'static [u8]| {
+        http()
+            .post(format!("{}/gateway/v1/documents/upload?{query}", staff.base))
+            .header("cookie", &staff.cookie)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/octet-stream")
+            .header("idempotency-key", key)
+            .body(file)
+            .send()
+    };
+    let first = send("key-raw-0123456789", b"ABCDEF").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first_body = first.text().await.unwrap();
+    // Open Dental got the Upload JSON: the details as sent, the file's base64 ("QUJDREVG").
+    let (prefix, suffix) = opendental::documents::upload_body_parts(&meta);
+    let seen = upstream.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path.as_str()),
+        ("POST", "/api/v1/documents/Upload")
+    );
+    assert_eq!(seen[0].body_len, prefix.len() + "QUJDREVG".len() + suffix.len());
+    // A retry with the same key is answered as the first was, and nothing more is sent.
+    let again = send("key-raw-0123456789", b"ABCDEF").await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), first_body);
+    assert_eq!(upstream.seen().len(), 1, "the file went to Open Dental once");
+    // Audited as any upload, with its patient.
+    let rows = gw.state.audit.query(&AuditFilter::default()).unwrap();
+    let upload = rows.iter().find(|r| r.path == "documents/Upload").unwrap();
+    assert_eq!(
+        (upload.method.as_str(), upload.pat_num, upload.status),
+        ("POST", Some(48), 201)
+    );
+    // No details, or an empty file: refused, nothing sent.
+    let no_meta = http()
+        .post(format!("{}/gateway/v1/documents/upload", staff.base))
+        .header("cookie", &staff.cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(&b"ABC"[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_meta.status(), 400);
+    assert_eq!(send("key-raw-empty-000", b"").await.unwrap().status(), 400);
+    assert_eq!(upstream.seen().len(), 1);
+    // Without a session: 401, nothing sent.
+    let anonymous = http()
+        .post(format!("{}/gateway/v1/documents/upload?{query}", staff.base))
+        .header("sec-fetch-site", "same-origin")
+        .body(&b"ABC"[..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(upstream.seen().len(), 1);
+}
