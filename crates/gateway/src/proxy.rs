@@ -43,12 +43,7 @@ pub async fn forward(
     let method = req.method().clone();
     let path = req.uri().path().strip_prefix("/api/v1/").unwrap_or_default().to_owned();
     let query = req.uri().query().map(str::to_owned);
-    let idempotency_key = req
-        .headers()
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| (8..=200).contains(&k.len()))
-        .map(str::to_owned);
+    let idempotency_key = idempotency_key_of(req.headers());
     let body = {
         let (method, path, state) = (method.clone(), path.clone(), state.clone());
         async move {
@@ -70,12 +65,7 @@ pub async fn upload_file(
     Query(UploadMeta { meta }): Query<UploadMeta>,
     req: Request,
 ) -> Response {
-    let idempotency_key = req
-        .headers()
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| (8..=200).contains(&k.len()))
-        .map(str::to_owned);
+    let idempotency_key = idempotency_key_of(req.headers());
     let body = async {
         let upload: opendental::documents::Upload = serde_json::from_str(&meta)
             .map_err(|e| GatewayError::BadRequest(format!("The upload's details could not be read: {e}")))?;
@@ -106,6 +96,15 @@ pub async fn upload_file(
         body,
     )
     .await
+}
+
+/// The request's Idempotency-Key, if it has a usable one (8 to 200 characters).
+fn idempotency_key_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| (8..=200).contains(&k.len()))
+        .map(str::to_owned)
 }
 
 #[derive(serde::Deserialize)]
