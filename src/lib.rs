@@ -13,13 +13,14 @@ mod connection;
 mod files;
 mod gateway;
 mod kiosk;
+mod kiosk_app;
 mod pages;
 mod perf;
 mod reference;
 mod session;
 
 pub use app::App;
-pub use pages::kiosk::KioskStart;
+pub use kiosk_app::start as start_kiosk;
 
 /// Where the kiosk app lives: its page, its files and its service worker's scope.
 pub const KIOSK_HOME: &str = "/kiosk/";

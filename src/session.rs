@@ -13,7 +13,6 @@ use crate::{
 
 mod views;
 
-pub(crate) use views::SignInForm;
 pub use views::{GatewayApp, SignOutButton, ThrottleWait};
 
 /// The signed-in session as this tab sees it. Provided as context in gateway mode.

@@ -5,5 +5,5 @@ fn main() {
     // formatting machinery a message needs.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(chairside::KioskStart);
+    chairside::start_kiosk();
 }

@@ -72,7 +72,7 @@ fn SignInPage(on_signed_in: Callback<SessionBody>) -> impl IntoView {
 /// Username, password, "Sign in"; the gateway's answer on failure, verbatim. What was typed as
 /// the username stays; the password is cleared.
 #[component]
-pub(crate) fn SignInForm(
+fn SignInForm(
     form_id: &'static str,
     username_id: &'static str,
     password_id: &'static str,
@@ -81,8 +81,6 @@ pub(crate) fn SignInForm(
 ) -> impl IntoView {
     let username = RwSignal::new(initial_username);
     let password = RwSignal::new(String::new());
-    // Hand-made busy/problem signals rather than an Action: this form is in the kiosk app too
-    // (its staff dialog), where Leptos' Action machinery measured 4 KB brotli on its own.
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let password_input = NodeRef::<html::Input>::new();
