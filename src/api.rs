@@ -14,19 +14,22 @@ use gloo_net::http::Method;
 use opendental::{
     documents::{Document, DocumentListItem, ImageInfoUpdate, SetByUrl},
     error::MAX_BODY_CHARS,
-    models::{Definition, Patient, PatientListItem, Provider},
+    models::Definition,
     paging::fetch_all,
     query::{self, Query},
     sftp::{DownloadMount, DownloadSftp, SftpFiles, SftpLocation, SftpLogin, SftpUploaded, Thumbnails, UploadSftp},
-    treatment::{NewTreatPlanAttach, PriorityUpdate, ProcTp, ProcedureLog, TreatPlan, TreatPlanAttach},
+    treatment::{NewTreatPlanAttach, PlanProcedure, PriorityUpdate, TreatPlanAttach},
     ApiError, Credentials,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::gateway::hub;
 
+mod models;
 mod transport;
 mod upload;
+
+pub use models::{Patient, PatientListItem, ProcTp, Provider, TreatPlan};
 
 pub use transport::UploadCancel;
 pub(crate) use transport::{fetch, through_gateway, xhr_send};
@@ -254,7 +257,7 @@ impl Client {
     }
 
     /// All of a patient's procedures in one listing, to join with attaches (never per row).
-    pub async fn procedures(&self, pat_num: i64) -> Result<Vec<ProcedureLog>, ApiError> {
+    pub async fn procedures(&self, pat_num: i64) -> Result<Vec<PlanProcedure>, ApiError> {
         self.get_all("procedurelogs", &Query::new().param("PatNum", pat_num))
             .await
     }

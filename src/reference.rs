@@ -5,12 +5,9 @@
 use std::{collections::HashMap, sync::Arc};
 
 use leptos::prelude::*;
-use opendental::{
-    models::{Definition, Provider},
-    ApiError,
-};
+use opendental::{models::Definition, ApiError};
 
-use crate::api::Client;
+use crate::api::{Client, Provider};
 
 /// Definitions by (base URL, category).
 type DefinitionsByCategory = HashMap<(String, i64), Arc<Vec<Definition>>>;

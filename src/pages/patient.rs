@@ -7,7 +7,9 @@ use leptos_router::{
     hooks::use_params,
     params::Params,
 };
-use opendental::{models::Patient, wire::date_or_none, ApiError};
+use opendental::{wire::date_or_none, ApiError};
+
+use crate::api::Patient;
 
 use crate::{
     components::{ErrorNotice, Loading, RequireConnection},

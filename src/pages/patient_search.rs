@@ -2,7 +2,9 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
-use opendental::{models::PatientListItem, paging::PAGE_LIMIT, wire::date_or_none};
+use opendental::{paging::PAGE_LIMIT, wire::date_or_none};
+
+use crate::api::PatientListItem;
 use wasm_bindgen::JsCast;
 
 use crate::{

@@ -322,12 +322,34 @@ pub fn format_money(cents: i64) -> String {
     format!("{sign}{grouped}.{:02}", cents % 100)
 }
 
+/// A procedure as the treatment-plan screen reads it (ProcedureLogs GET): only what the plan
+/// shows and joins on. A client deserializes this rather than [`ProcedureLog`], so a browser
+/// carries no code for the other thirty fields (serde skips them unread).
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct PlanProcedure {
+    #[serde(with = "lenient_i64")]
+    pub proc_num: i64,
+    #[serde(deserialize_with = "lenient_f64::deserialize")]
+    pub proc_fee: f64,
+    pub surf: String,
+    pub tooth_num: String,
+    /// "TP", "C", "EC", "EO", "R", "D", "Cn" or "TPi".
+    pub proc_status: String,
+    #[serde(rename = "procCode")]
+    pub proc_code: String,
+    #[serde(rename = "descript")]
+    pub descript: String,
+    #[serde(rename = "DateTP")]
+    pub date_tp: String,
+}
+
 /// One attached procedure as the plan screen shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanRow {
     pub attach: TreatPlanAttach,
     /// `None` when the procedure is not among the patient's procedures (deleted, say).
-    pub procedure: Option<ProcedureLog>,
+    pub procedure: Option<PlanProcedure>,
 }
 
 impl PlanRow {
@@ -347,8 +369,8 @@ pub struct PriorityGroup {
 }
 
 /// Joins attaches to the patient's procedures (one listing, never a request per row).
-pub fn join_attaches(attaches: &[TreatPlanAttach], procedures: &[ProcedureLog]) -> Vec<PlanRow> {
-    let by_num: std::collections::HashMap<i64, &ProcedureLog> = procedures.iter().map(|p| (p.proc_num, p)).collect();
+pub fn join_attaches(attaches: &[TreatPlanAttach], procedures: &[PlanProcedure]) -> Vec<PlanRow> {
+    let by_num: std::collections::HashMap<i64, &PlanProcedure> = procedures.iter().map(|p| (p.proc_num, p)).collect();
     attaches
         .iter()
         .map(|a| PlanRow {
@@ -434,10 +456,10 @@ pub fn total_cents(groups: &[PriorityGroup]) -> i64 {
 /// The patient's treatment-planned procedures not yet on this plan, for "Attach". An Inactive
 /// plan may also hold "Treatment Planned Inactive" (TPi) procedures (manual-treatmentplan.md).
 pub fn attachable<'a>(
-    procedures: &'a [ProcedureLog],
+    procedures: &'a [PlanProcedure],
     attaches: &[TreatPlanAttach],
     plan_status: &TpStatus,
-) -> Vec<&'a ProcedureLog> {
+) -> Vec<&'a PlanProcedure> {
     let attached: std::collections::HashSet<i64> = attaches.iter().map(|a| a.proc_num).collect();
     let allowed = plan_status.attachable_proc_statuses();
     procedures
@@ -459,8 +481,8 @@ mod tests {
         }
     }
 
-    fn proc(proc_num: i64, fee: f64, date: &str, tooth: &str) -> ProcedureLog {
-        ProcedureLog {
+    fn proc(proc_num: i64, fee: f64, date: &str, tooth: &str) -> PlanProcedure {
+        PlanProcedure {
             proc_num,
             proc_fee: fee,
             date_tp: date.into(),
@@ -596,13 +618,27 @@ mod tests {
             (151, "1", 0)
         );
 
-        let p: ProcedureLog = serde_json::from_str(
-            r#"{"ProcNum": 20, "PatNum": 12, "ProcFee": "130.00", "Surf": "MODL", "ToothNum": "4",
+        let sample = r#"{"ProcNum": 20, "PatNum": 12, "ProcFee": "130.00", "Surf": "MODL", "ToothNum": "4",
                 "Priority": 0, "priority": "", "ProcStatus": "C", "procCode": "D0120",
                 "descript": "periodic oral evaluation - established patient", "HideGraphics": "false",
-                "IsLocked": "false", "Discount": 0.0, "DateTP": "2022-04-17"}"#,
-        )
-        .unwrap();
+                "IsLocked": "false", "Discount": 0.0, "DateTP": "2022-04-17"}"#;
+        let p: ProcedureLog = serde_json::from_str(sample).unwrap();
+        // The plan screen's lean reading of the same record agrees on every field it keeps.
+        let lean: PlanProcedure = serde_json::from_str(sample).unwrap();
+        assert_eq!(
+            lean,
+            PlanProcedure {
+                proc_num: p.proc_num,
+                proc_fee: p.proc_fee,
+                surf: p.surf.clone(),
+                tooth_num: p.tooth_num.clone(),
+                proc_status: p.proc_status.clone(),
+                proc_code: p.proc_code.clone(),
+                descript: p.descript.clone(),
+                date_tp: p.date_tp.clone(),
+            }
+        );
+        assert_eq!((lean.proc_num, lean.proc_code.as_str()), (20, "D0120"));
         assert_eq!(
             (p.proc_fee, p.proc_code.as_str(), p.tooth_num.as_str()),
             (130.0, "D0120", "4")

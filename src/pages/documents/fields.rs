@@ -7,12 +7,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use opendental::{
     documents::{from_datetime_local, to_datetime_local, Document, DocumentFields, IMG_TYPES},
-    models::{Definition, Provider},
+    models::Definition,
     tooth,
 };
 
 use super::DocumentsContext;
-use crate::{components::Loaded, reference::use_reference_data};
+use crate::{api::Provider, components::Loaded, reference::use_reference_data};
 
 /// What the user typed, as the inputs hold it.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use opendental::{
     models::Definition,
     treatment::{
-        attachable, cents, format_money, NewTreatPlanAttach, PlanRow, ProcedureLog, TpStatus, TreatPlanAttach,
+        attachable, cents, format_money, NewTreatPlanAttach, PlanProcedure, PlanRow, TpStatus, TreatPlanAttach,
     },
 };
 
@@ -18,10 +18,10 @@ pub(super) fn AttachForm(
     plan_num: i64,
     plan_status: TpStatus,
     rows: RwSignal<Vec<PlanRow>>,
-    procedures: Arc<Vec<ProcedureLog>>,
+    procedures: Arc<Vec<PlanProcedure>>,
     priorities: Arc<Vec<Definition>>,
     client: Client,
-    on_attached: Callback<(TreatPlanAttach, ProcedureLog)>,
+    on_attached: Callback<(TreatPlanAttach, PlanProcedure)>,
 ) -> impl IntoView {
     let candidates = {
         let procedures = procedures.clone();
@@ -39,7 +39,7 @@ pub(super) fn AttachForm(
     let priority = RwSignal::new("0".to_owned());
     // A form that cannot be sent is explained here; a refused attach in the action's value.
     let invalid = RwSignal::new(None::<String>);
-    let attach = Action::new_local(move |(request, procedure): &(NewTreatPlanAttach, ProcedureLog)| {
+    let attach = Action::new_local(move |(request, procedure): &(NewTreatPlanAttach, PlanProcedure)| {
         let (request, procedure) = (request.clone(), procedure.clone());
         let client = client.clone();
         async move {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use opendental::{
     models::Definition,
     treatment::{
-        format_money, group_by_priority, join_attaches, total_cents, PlanRow, PriorityGroup, ProcedureLog, TpStatus,
+        format_money, group_by_priority, join_attaches, total_cents, PlanProcedure, PlanRow, PriorityGroup, TpStatus,
         TreatPlanAttach,
     },
     ApiError,
@@ -116,7 +116,7 @@ pub(super) fn PlanEditor(
         save_priority.dispatch((edit, priority, procedure_name(&row)));
     });
 
-    let on_attached = Callback::new(move |(attach, procedure): (TreatPlanAttach, ProcedureLog)| {
+    let on_attached = Callback::new(move |(attach, procedure): (TreatPlanAttach, PlanProcedure)| {
         pending.update_value(|p| p.confirm(&attach));
         let name = format!("{} {}", procedure.proc_code, procedure.descript);
         rows.update(|r| {

@@ -20,12 +20,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use opendental::{
     models::{def_category, Definition},
-    treatment::{ProcedureLog, TpStatus, TreatPlan},
+    treatment::{PlanProcedure, TpStatus},
     wire::date_or_none,
 };
 
 use crate::{
-    api::Client, components::Loaded, connection::use_connection, pages::patient::SelectedPatient,
+    api::{Client, TreatPlan},
+    components::Loaded,
+    connection::use_connection,
+    pages::patient::SelectedPatient,
     reference::use_reference_data,
 };
 
@@ -34,7 +37,7 @@ use crate::{
 struct PlanContext {
     client: Client,
     priorities: Arc<Vec<Definition>>,
-    procedures: Arc<Vec<ProcedureLog>>,
+    procedures: Arc<Vec<PlanProcedure>>,
 }
 
 /// The plan to open: the one named in the URL, else the Active one, else the first.

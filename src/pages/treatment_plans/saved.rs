@@ -1,7 +1,9 @@
 //! A Saved plan: what was presented, as ProcTP copies with insurance and patient amounts.
 
 use leptos::prelude::*;
-use opendental::treatment::{cents, format_money, ProcTp, TreatPlan};
+use opendental::treatment::{cents, format_money};
+
+use crate::api::{ProcTp, TreatPlan};
 
 use crate::{api::Client, components::Loaded};
 
